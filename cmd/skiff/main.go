@@ -1,0 +1,121 @@
+// Command skiff is the single binary of Skiff: the control plane (`skiff server`), upstream
+// kubectl (`skiff kubectl`) and `skiff version`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	kubectlcmd "k8s.io/kubectl/pkg/cmd"
+
+	"skiff/pkg/server"
+	"skiff/pkg/version"
+)
+
+func main() {
+	if err := root().Execute(); err != nil {
+		os.Exit(1)
+	}
+}
+
+func root() *cobra.Command {
+	cmd := &cobra.Command{Use: "skiff", Short: "Skiff: a container orchestrator that speaks the Kubernetes API", SilenceUsage: true}
+	cmd.AddCommand(serverCmd(), kubectlCmd(), versionCmd())
+	return cmd
+}
+
+func defaultDataDir() string {
+	if os.Geteuid() == 0 {
+		return "/var/lib/skiff"
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".local", "share", "skiff")
+}
+
+func serverCmd() *cobra.Command {
+	cfg := server.Config{}
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run the control plane: embedded etcd, API server and controllers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			level := slog.LevelInfo
+			if verbose {
+				level = slog.LevelDebug
+			}
+			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+			cfg.Version = version.Info()
+			s, err := server.New(cfg)
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return s.Run(ctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.DataDir, "data-dir", defaultDataDir(), "directory for state: etcd data, certificates, kubeconfig")
+	f.StringVar(&cfg.BindAddress, "bind-address", "0.0.0.0", "address the API server listens on")
+	f.IntVar(&cfg.HTTPSPort, "https-port", 6443, "port of the API server (HTTPS)")
+	f.StringSliceVar(&cfg.EtcdServers, "etcd-servers", nil, "URLs of an existing etcd cluster (no embedded etcd then)")
+	f.IntVar(&cfg.EtcdClientPort, "etcd-client-port", 2379, "loopback client port of the embedded etcd")
+	f.IntVar(&cfg.EtcdPeerPort, "etcd-peer-port", 2380, "loopback peer port of the embedded etcd")
+	f.BoolVar(&cfg.DisableAgent, "disable-agent", false, "do not run a node agent in this process")
+	f.StringVar(&cfg.KubeconfigPath, "write-kubeconfig", "", "where to write the admin kubeconfig (default <data-dir>/kubeconfig.yaml)")
+	f.StringSliceVar(&cfg.TLSSANs, "tls-san", nil, "extra host names or IPs for the serving certificate")
+	f.DurationVar(&cfg.CompactInterval, "etcd-compaction-interval", 0, "how often etcd history is compacted (default 5m)")
+	f.BoolVarP(&verbose, "verbose", "v", false, "debug logging")
+	return cmd
+}
+
+// kubectlCmd hands its arguments to upstream kubectl, pointed at the local cluster's admin
+// kubeconfig when KUBECONFIG is unset and no --kubeconfig flag is given.
+func kubectlCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:                "kubectl",
+		Short:              "Run kubectl against the cluster (uses <data-dir>/kubeconfig.yaml when KUBECONFIG is unset)",
+		DisableFlagParsing: true,
+		RunE: func(_ *cobra.Command, args []string) error {
+			if os.Getenv("KUBECONFIG") == "" && !hasKubeconfigFlag(args) {
+				path := filepath.Join(defaultDataDir(), "kubeconfig.yaml")
+				if _, err := os.Stat(path); err == nil {
+					os.Setenv("KUBECONFIG", path)
+				}
+			}
+			k := kubectlcmd.NewDefaultKubectlCommand()
+			k.SetArgs(args)
+			if err := k.Execute(); err != nil {
+				os.Exit(1)
+			}
+			return nil
+		},
+	}
+}
+
+func hasKubeconfigFlag(args []string) bool {
+	for _, a := range args {
+		if a == "--kubeconfig" || len(a) > 13 && a[:13] == "--kubeconfig=" {
+			return true
+		}
+	}
+	return false
+}
+
+func versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Run: func(*cobra.Command, []string) {
+			v := version.Info()
+			fmt.Printf("skiff %s (%s, %s)\n", v.GitVersion, v.GoVersion, v.Platform)
+		},
+	}
+}

@@ -1,0 +1,112 @@
+package apiserver
+
+import (
+	"reflect"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"skiff/pkg/defaults"
+)
+
+// prepareForCreate resets what clients may not set on create: the status of objects that own a
+// status subresource (nodes keep theirs: the kubelet reports it at registration).
+func prepareForCreate(obj runtime.Object) {
+	switch o := obj.(type) {
+	case *corev1.Namespace:
+		defaults.NamespaceFinalizer(o)
+	case *corev1.Node, *corev1.Event, *corev1.Endpoints:
+	case *corev1.Pod:
+		o.Status = corev1.PodStatus{Phase: corev1.PodPending}
+	case *batchv1.Job:
+		o.Status = batchv1.JobStatus{}
+		defaults.JobSelector(o)
+	default:
+		setField(obj, "Status", reflect.Value{})
+	}
+}
+
+// setField sets the named struct field of obj to v (the zero value when v is invalid).
+func setField(obj runtime.Object, name string, v reflect.Value) bool {
+	rv := reflect.ValueOf(obj)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return false
+	}
+	f := rv.Elem().FieldByName(name)
+	if !f.IsValid() || !f.CanSet() {
+		return false
+	}
+	if !v.IsValid() {
+		v = reflect.Zero(f.Type())
+	}
+	f.Set(v)
+	return true
+}
+
+func getField(obj runtime.Object, name string) reflect.Value {
+	rv := reflect.ValueOf(obj)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}
+	}
+	return rv.Elem().FieldByName(name)
+}
+
+// copyStatus sets dst's Status to src's (a deep copy).
+func copyStatus(dst, src runtime.Object) {
+	sv := getField(src.DeepCopyObject(), "Status")
+	if sv.IsValid() {
+		setField(dst, "Status", sv)
+	}
+}
+
+// specChanged reports whether anything but metadata and status differs between two objects.
+func specChanged(a, b runtime.Object) bool {
+	a, b = a.DeepCopyObject(), b.DeepCopyObject()
+	for _, o := range []runtime.Object{a, b} {
+		setField(o, "TypeMeta", reflect.Value{})
+		setField(o, "ObjectMeta", reflect.Value{})
+		setField(o, "Status", reflect.Value{})
+	}
+	return !apiequality.Semantic.DeepEqual(a, b)
+}
+
+func validationRequired(path, msg string) field.ErrorList {
+	return field.ErrorList{field.Required(field.NewPath(path), msg)}
+}
+
+// normalize folds write-only input fields into their stored form, as upstream's conversion does:
+// a Secret's stringData is merged into data.
+func normalize(obj runtime.Object) {
+	if sec, ok := obj.(*corev1.Secret); ok && len(sec.StringData) > 0 {
+		if sec.Data == nil {
+			sec.Data = map[string][]byte{}
+		}
+		for k, v := range sec.StringData {
+			sec.Data[k] = []byte(v)
+		}
+		sec.StringData = nil
+	}
+}
+
+// keepAllocated carries server-allocated fields an update leaves empty: a Service's cluster IPs
+// and node ports.
+func keepAllocated(next, cur runtime.Object) {
+	n, ok := next.(*corev1.Service)
+	c, ok2 := cur.(*corev1.Service)
+	if !ok || !ok2 {
+		return
+	}
+	if n.Spec.ClusterIP == "" && n.Spec.Type == c.Spec.Type {
+		n.Spec.ClusterIP, n.Spec.ClusterIPs = c.Spec.ClusterIP, c.Spec.ClusterIPs
+	}
+	for i := range n.Spec.Ports {
+		for _, cp := range c.Spec.Ports {
+			if n.Spec.Ports[i].NodePort == 0 && cp.Port == n.Spec.Ports[i].Port && cp.Protocol == n.Spec.Ports[i].Protocol {
+				n.Spec.Ports[i].NodePort = cp.NodePort
+			}
+		}
+	}
+}
