@@ -53,5 +53,9 @@ func (s *Server) bootstrap(ctx context.Context) error {
 	}
 	close(s.ready)
 	s.log.Info("skiff server ready", "url", s.URL(), "kubeconfig", s.cfg.KubeconfigPath)
+	if s.cfg.DisableControllers {
+		<-ctx.Done()
+		return nil
+	}
 	return s.runControllers(ctx, cfg)
 }

@@ -37,6 +37,9 @@ type Config struct {
 	KubeconfigPath  string
 	TLSSANs         []string
 	CompactInterval time.Duration
+	// DisableControllers keeps the in-process controllers and scheduler from running (tests
+	// that run one controller themselves).
+	DisableControllers bool
 	Version         version.Info
 	Log             *slog.Logger
 }
