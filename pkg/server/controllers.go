@@ -34,10 +34,17 @@ func (s *Server) runControllers(ctx context.Context, cfg *rest.Config) error {
 	defer bc.Shutdown()
 	rec := bc.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "skiff-controller-manager"})
 	clk := clock.RealClock{}
-	_, _, _ = f, rec, clk
+	_, _ = rec, clk
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return namespace.New(cs, dyn, s.log).Run(ctx) })
-	// Controllers register their informers in New; start the factory after every New.
-	g.Go(func() error { f.Start(ctx.Done()); <-ctx.Done(); f.Shutdown(); return nil })
+	// 1. Construct every controller (New registers its informers with f; no I/O) and add its
+	//    Run to runs.
+	var runs []func(context.Context) error
+	runs = append(runs, namespace.New(cs, dyn, s.log).Run)
+	// 2. Start the informers, then the controllers.
+	f.Start(ctx.Done())
+	defer f.Shutdown()
+	for _, run := range runs {
+		g.Go(func() error { return run(ctx) })
+	}
 	return g.Wait()
 }
