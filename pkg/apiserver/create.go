@@ -116,12 +116,11 @@ func (c *call) prepareCreate(obj runtime.Object, track bool) (runtime.Object, er
 	return obj, c.s.admitCreate(c.r.Context(), c.res, obj)
 }
 
-// checkNamespace reconciles the body's namespace with the URL's.
+// checkNamespace reconciles the body's namespace with the URL's. As upstream, a cluster-scoped
+// object's namespace is cleared rather than refused.
 func (c *call) checkNamespace(acc metav1.Object) error {
 	if !c.res.spec.namespaced {
-		if acc.GetNamespace() != "" {
-			return badRequest("%s is cluster-scoped: metadata.namespace must be empty, got %q", c.res.spec.kind, acc.GetNamespace())
-		}
+		acc.SetNamespace("")
 		return nil
 	}
 	if c.ri.namespace == "" {

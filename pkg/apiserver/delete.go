@@ -71,7 +71,7 @@ func (c *call) delete() error {
 // deleteOne deletes name now, or marks it for deletion when a grace period or finalizers apply.
 // It returns the resulting stored object and 200 (deleted) or 202 (pending).
 func (c *call) deleteOne(name string, opts *metav1.DeleteOptions) (runtime.Object, int, error) {
-	dry, err := dryRun(c.r)
+	dry, err := deleteDryRun(c.r, opts)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -108,6 +108,22 @@ func (c *call) deleteOne(name string, opts *metav1.DeleteOptions) (runtime.Objec
 		return out, http.StatusOK, storageError(err, c.res.gr, name)
 	}
 	return out, http.StatusAccepted, nil
+}
+
+// deleteDryRun reports whether a delete is a dry run: dryRun=All in the query or in the
+// DeleteOptions body (where client-go sends it).
+func deleteDryRun(r *http.Request, opts *metav1.DeleteOptions) (bool, error) {
+	if dry, err := dryRun(r); err != nil || dry {
+		return dry, err
+	}
+	switch v := opts.DryRun; {
+	case len(v) == 0:
+		return false, nil
+	case len(v) == 1 && v[0] == metav1.DryRunAll:
+		return true, nil
+	default:
+		return false, badRequest("dryRun must be \"All\", got %q", v)
+	}
 }
 
 func checkPreconditions(obj runtime.Object, p *metav1.Preconditions) error {
@@ -196,7 +212,7 @@ func (c *call) deleteCollection() error {
 	if err != nil {
 		return err
 	}
-	res, err := c.res.store.List(c.r.Context(), c.res.key(c.ri.namespace, ""), storage.ListOptions{Filter: sel.matches})
+	res, err := c.res.store.List(c.r.Context(), c.res.key(c.ri.namespace, ""), storage.ListOptions{Filter: sel.filter()})
 	if err != nil {
 		return storageError(err, c.res.gr, "")
 	}

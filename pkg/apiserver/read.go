@@ -42,7 +42,7 @@ func (c *call) list() error {
 	if err != nil {
 		return err
 	}
-	opts := storage.ListOptions{Continue: q.Get("continue"), Filter: sel.matches}
+	opts := storage.ListOptions{Continue: q.Get("continue"), Filter: sel.filter()}
 	if l := q.Get("limit"); l != "" {
 		if opts.Limit, err = strconv.ParseInt(l, 10, 64); err != nil || opts.Limit < 0 {
 			return badRequest("limit must be a non-negative integer, got %q", l)

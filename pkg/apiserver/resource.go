@@ -50,7 +50,7 @@ func (s *Server) newResource(spec resourceSpec) (*resource, error) {
 		if sub == "status" && !r.has("status") {
 			continue
 		}
-		fm, err := managedfields.NewDefaultFieldManager(s.typeConv, s.scheme, defaulter{}, s.scheme, r.gvk, r.gvk.GroupVersion(), sub, resetFields(sub, r.has("status")))
+		fm, err := managedfields.NewDefaultFieldManager(s.typeConv, s.scheme, defaulter{}, s.scheme, r.gvk, r.gvk.GroupVersion(), sub, resetFields(r.gvk.GroupVersion(), sub, r.has("status")))
 		if err != nil {
 			return nil, fmt.Errorf("field manager: %w", err)
 		}
@@ -59,11 +59,20 @@ func (s *Server) newResource(spec resourceSpec) (*resource, error) {
 	return r, nil
 }
 
-func resetFields(sub string, hasStatus bool) map[fieldpath.APIVersion]fieldpath.Filter {
-	if sub != "" || !hasStatus {
+// resetFields is what a (sub)resource's writes may not own, as upstream's strategies: the main
+// resource of a kind with a status subresource does not own status; the status subresource owns
+// nothing but status.
+func resetFields(gv schema.GroupVersion, sub string, hasStatus bool) map[fieldpath.APIVersion]fieldpath.Filter {
+	var reset *fieldpath.Set
+	switch {
+	case sub == "" && hasStatus:
+		reset = fieldpath.NewSet(fieldpath.MakePathOrDie("status"))
+	case sub == "status":
+		reset = fieldpath.NewSet(fieldpath.MakePathOrDie("metadata"), fieldpath.MakePathOrDie("spec"))
+	default:
 		return nil
 	}
-	return nil
+	return map[fieldpath.APIVersion]fieldpath.Filter{fieldpath.APIVersion(gv.String()): fieldpath.NewExcludeSetFilter(reset)}
 }
 
 func (r *resource) has(sub string) bool { return slices.Contains(r.spec.subresources, sub) }

@@ -34,6 +34,15 @@ func parseSelectors(res *resource, q url.Values) (selectors, error) {
 	return selectors{labels: ls, fields: fs}, nil
 }
 
+// filter returns matches, or nil when both selectors are empty: storage then knows the list is
+// unfiltered (it reads in pages of the limit and reports remainingItemCount).
+func (s selectors) filter() func(runtime.Object) bool {
+	if s.labels.Empty() && s.fields.Empty() {
+		return nil
+	}
+	return s.matches
+}
+
 // matches reports whether a stored object passes both selectors.
 func (s selectors) matches(obj runtime.Object) bool {
 	if s.labels.Empty() && s.fields.Empty() {

@@ -58,7 +58,7 @@ func (c *call) watch() error {
 	defer cancel()
 	var initialItems []runtime.Object
 	if initial {
-		res, err := c.res.store.List(ctx, c.res.key(c.ri.namespace, ""), storage.ListOptions{Filter: sel.matches})
+		res, err := c.res.store.List(ctx, c.res.key(c.ri.namespace, ""), storage.ListOptions{Filter: sel.filter()})
 		if err != nil {
 			return storageError(err, c.res.gr, "")
 		}
