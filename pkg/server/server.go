@@ -40,8 +40,8 @@ type Config struct {
 	// DisableControllers keeps the in-process controllers and scheduler from running (tests
 	// that run one controller themselves).
 	DisableControllers bool
-	Version         version.Info
-	Log             *slog.Logger
+	Version            version.Info
+	Log                *slog.Logger
 }
 
 // Server is a running control plane.
