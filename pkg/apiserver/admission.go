@@ -6,10 +6,13 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"skiff/pkg/admission"
 	"skiff/pkg/storage"
 )
 
@@ -33,6 +36,32 @@ func (s *Server) admitCreate(ctx context.Context, res *resource, obj runtime.Obj
 	}
 	if n := got.(*corev1.Namespace); n.DeletionTimestamp != nil || n.Status.Phase == corev1.NamespaceTerminating {
 		return apierrors.NewForbidden(res.gr, acc.GetName(), fmt.Errorf("unable to create new content in namespace %s because it is being terminated", ns))
+	}
+	return nil
+}
+
+// admitMutate runs the mutating admission rules on a new object: a pod's priority is resolved
+// from its PriorityClass (403 when the class does not exist).
+func (s *Server) admitMutate(ctx context.Context, obj runtime.Object) error {
+	pod, ok := obj.(*corev1.Pod)
+	if !ok {
+		return nil
+	}
+	pcRes := s.byPath["scheduling.k8s.io/v1/priorityclasses"]
+	list, err := pcRes.store.List(ctx, pcRes.key("", ""), storage.ListOptions{})
+	if err != nil {
+		return storageError(err, pcRes.gr, "")
+	}
+	classes := make([]*schedulingv1.PriorityClass, 0, len(list.Items))
+	for _, it := range list.Items {
+		classes = append(classes, it.(*schedulingv1.PriorityClass))
+	}
+	if err := admission.Priority(pod, classes); err != nil {
+		var fe *admission.ForbiddenError
+		if errors.As(err, &fe) {
+			return apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, pod.Name, err)
+		}
+		return err
 	}
 	return nil
 }

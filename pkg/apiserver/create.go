@@ -101,6 +101,12 @@ func (c *call) prepareCreate(obj runtime.Object, track bool) (runtime.Object, er
 	prepareForCreate(obj)
 	normalize(obj)
 	defaults.Default(obj)
+	if err := c.s.admitCreate(c.r.Context(), c.res, obj); err != nil {
+		return nil, err
+	}
+	if err := c.s.admitMutate(c.r.Context(), obj); err != nil {
+		return nil, err
+	}
 	if track {
 		mgr, err := manager(c.r)
 		if err != nil {
@@ -113,7 +119,7 @@ func (c *call) prepareCreate(obj runtime.Object, track bool) (runtime.Object, er
 	if errs := validation.ValidateCreate(obj, c.res.spec.namespaced); len(errs) > 0 {
 		return nil, apierrors.NewInvalid(c.res.gvk.GroupKind(), acc.GetName(), errs)
 	}
-	return obj, c.s.admitCreate(c.r.Context(), c.res, obj)
+	return obj, nil
 }
 
 // checkNamespace reconciles the body's namespace with the URL's. As upstream, a cluster-scoped
