@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,6 +15,8 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"skiff/pkg/admission"
+	"skiff/pkg/leader"
+	"skiff/pkg/scheduler"
 )
 
 // systemNamespaces exist from the first start.
@@ -65,5 +68,12 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	return s.runControllers(ctx, cfg)
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return leader.Run(ctx, leader.Config{Client: cs, Name: "kube-controller-manager", Log: s.log}, func(ctx context.Context) error {
+			return s.runControllers(ctx, cfg)
+		})
+	})
+	g.Go(func() error { return scheduler.Run(ctx, cfg, s.log) })
+	return g.Wait()
 }
