@@ -14,7 +14,9 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
+	"skiff/pkg/controller/deployment"
 	"skiff/pkg/controller/namespace"
+	"skiff/pkg/controller/replicaset"
 )
 
 // runControllers runs the in-process controllers until ctx ends. They share one informer
@@ -40,6 +42,10 @@ func (s *Server) runControllers(ctx context.Context, cfg *rest.Config) error {
 	//    Run to runs.
 	var runs []func(context.Context) error
 	runs = append(runs, namespace.New(cs, dyn, s.log).Run)
+	rsc := replicaset.New(cs, f, rec, clk, s.log)
+	runs = append(runs, func(ctx context.Context) error { return rsc.Run(ctx, 5) })
+	dc := deployment.New(cs, f, rec, clk, s.log)
+	runs = append(runs, func(ctx context.Context) error { return dc.Run(ctx, 5) })
 	// 2. Start the informers, then the controllers.
 	f.Start(ctx.Done())
 	defer f.Shutdown()
