@@ -26,7 +26,7 @@ func main() {
 
 func root() *cobra.Command {
 	cmd := &cobra.Command{Use: "skiff", Short: "Skiff: a container orchestrator that speaks the Kubernetes API", SilenceUsage: true}
-	cmd.AddCommand(serverCmd(), kubectlCmd(), versionCmd(), schedulerCmd())
+	cmd.AddCommand(serverCmd(), kubectlCmd(), versionCmd(), schedulerCmd(), simCmd())
 	return cmd
 }
 
