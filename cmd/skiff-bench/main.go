@@ -31,6 +31,8 @@ type options struct {
 	Settle      time.Duration
 	ContentType string
 	Keep        bool
+	// Sched, when set, runs the scheduler benchmark (nodes x pods scenarios) instead.
+	Sched []schedScenario
 }
 
 func main() {
@@ -44,6 +46,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(opts.Sched) > 0 {
+		if err := runScheduler(ctx, opts, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "skiff-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	rep, err := run(ctx, opts, os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "skiff-bench:", err)
@@ -58,6 +67,7 @@ func parseFlags(args []string) (options, error) {
 	var o options
 	var clients string
 	var quick bool
+	var sched string
 	fs := flag.NewFlagSet("skiff-bench", flag.ContinueOnError)
 	fs.StringVar(&o.Binary, "skiff", "bin/skiff", "the skiff binary to benchmark (make build)")
 	fs.DurationVar(&o.Duration, "duration", 5*time.Second, "length of each timed phase")
@@ -70,6 +80,7 @@ func parseFlags(args []string) (options, error) {
 	fs.StringVar(&o.ContentType, "content-type", "", "client wire format (default client-go's, JSON; e.g. application/vnd.kubernetes.protobuf)")
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temp dir (server log, etcd data) after the run")
 	fs.BoolVar(&quick, "quick", false, "short run: -duration 1s -watch-events 200 -rss-objects 1000 -settle 1s")
+	fs.StringVar(&sched, "scheduler", "", "run the scheduler benchmark instead: NODESxPODS scenarios, e.g. 500x5000,5000x10000")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -77,7 +88,12 @@ func parseFlags(args []string) (options, error) {
 		applyQuick(fs)
 	}
 	var err error
-	o.Clients, err = parseInts(clients)
+	if o.Clients, err = parseInts(clients); err != nil {
+		return o, err
+	}
+	if sched != "" {
+		o.Sched, err = parseScenarios(sched)
+	}
 	return o, err
 }
 

@@ -10,8 +10,12 @@ import (
 	"skiff/pkg/scheduler/framework"
 )
 
-// DefaultAlgorithm returns upstream's default plugin set and weights, ties broken by rnd.
-func DefaultAlgorithm(rnd *rand.Rand) Algorithm { return algoAdapter{algorithm.Default(rnd)} }
+// DefaultAlgorithm returns upstream's default plugin set and weights, ties broken by rnd, and
+// the matching preemptor. Both must be used from one goroutine (the scheduling loop).
+func DefaultAlgorithm(rnd *rand.Rand) (Algorithm, Preemptor) {
+	a := algorithm.Default(rnd)
+	return algoAdapter{a}, a
+}
 
 type algoAdapter struct{ a *algorithm.Scheduler }
 

@@ -33,10 +33,11 @@ func Run(ctx context.Context, cfg *rest.Config, log *slog.Logger) error {
 		bc.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: cs.CoreV1().Events("")})
 		defer bc.Shutdown()
 		seed := uint64(time.Now().UnixNano())
+		algo, preemptor := DefaultAlgorithm(rand.New(rand.NewPCG(seed, seed>>1)))
 		s, err := New(Config{
 			Client: cs, Informers: f, Log: log,
 			Recorder:  bc.NewRecorder(scheme.Scheme, corev1.EventSource{Component: DefaultName}),
-			Algorithm: DefaultAlgorithm(rand.New(rand.NewPCG(seed, seed>>1))),
+			Algorithm: algo, Preemptor: preemptor,
 		})
 		if err != nil {
 			return err

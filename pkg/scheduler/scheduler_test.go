@@ -9,6 +9,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -179,5 +181,41 @@ func TestRestartLosesNoPod(t *testing.T) {
 	e.runScheduler()
 	for i := range 20 {
 		e.nodeOf(fmt.Sprintf("p%d", i))
+	}
+}
+
+func TestPreemption(t *testing.T) {
+	e, _ := setup(t)
+	ctx := context.Background()
+	for _, pc := range []struct {
+		name  string
+		value int32
+	}{{"low", 10}, {"high", 1000}} {
+		obj := &schedulingv1.PriorityClass{ObjectMeta: metav1.ObjectMeta{Name: pc.name}, Value: pc.value}
+		if _, err := e.cs.SchedulingV1().PriorityClasses().Create(ctx, obj, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.node("only", "2", nil)
+	class := func(c string) func(*corev1.Pod) { return func(p *corev1.Pod) { p.Spec.PriorityClassName = c } }
+	e.pod("victim", "1500m", class("low"))
+	e.nodeOf("victim")
+	e.pod("vip", "1500m", class("high"))
+	// The victim is bound and not running anywhere, so its delete is immediate... unless graceful:
+	// either way it must go, and the high-priority pod must end on the node.
+	e.eventually("victim deleted", func() (bool, error) {
+		_, err := e.cs.CoreV1().Pods("default").Get(ctx, "victim", metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return true, nil
+		}
+		p, _ := e.cs.CoreV1().Pods("default").Get(ctx, "victim", metav1.GetOptions{})
+		if p != nil && p.DeletionTimestamp != nil {
+			zero := int64(0)
+			e.cs.CoreV1().Pods("default").Delete(ctx, "victim", metav1.DeleteOptions{GracePeriodSeconds: &zero})
+		}
+		return false, nil
+	})
+	if got := e.nodeOf("vip"); got != "only" {
+		t.Fatalf("high-priority pod on %q", got)
 	}
 }

@@ -20,6 +20,7 @@ type Snapshot struct {
 	withAffinity *nodeSet             // nodes with a pod with required affinity or preferred terms
 	withAnti     *nodeSet             // nodes with a pod with required anti-affinity
 	nsLabels     map[string]labels.Set
+	byLabel      labelIndex
 }
 
 // NewSnapshot builds a snapshot. Pods with spec.nodeName are counted on that node; pods
@@ -31,6 +32,7 @@ func NewSnapshot(nodes []*corev1.Node, pods []*corev1.Pod) *Snapshot {
 		withAffinity: newNodeSet(),
 		withAnti:     newNodeSet(),
 		nsLabels:     map[string]labels.Set{},
+		byLabel:      labelIndex{},
 	}
 	for _, n := range nodes {
 		if s.infos[n.Name] != nil {
@@ -85,6 +87,7 @@ func (s *Snapshot) AddPod(pod *corev1.Pod) {
 	}
 	n.AddPod(NewPodInfo(pod))
 	s.podNode[PodKey(pod)] = pod.Spec.NodeName
+	s.byLabel.update(pod, pod.Spec.NodeName, 1)
 	s.reindex(pod.Spec.NodeName, n)
 }
 
@@ -98,7 +101,9 @@ func (s *Snapshot) RemovePod(pod *corev1.Pod) {
 	}
 	delete(s.podNode, key)
 	n := s.infos[name]
-	n.RemovePod(pod)
+	if pi := n.RemovePod(pod); pi != nil {
+		s.byLabel.update(pi.Pod, name, -1)
+	}
 	s.reindex(name, n)
 	if n.Node == nil && len(n.Pods) == 0 {
 		delete(s.infos, name)
@@ -135,6 +140,11 @@ func (s *Snapshot) RemoveNode(name string) {
 		delete(s.infos, name)
 	}
 }
+
+// PodsWithLabel returns, by node name, how many non-terminating pods in lp.Namespace carry
+// the label lp.Key=lp.Value (nodes with none are absent; node names may include nodes the
+// snapshot does not know). The map is owned by the snapshot: read only, until the next change.
+func (s *Snapshot) PodsWithLabel(lp LabelPair) map[string]int { return s.byLabel[lp] }
 
 // SetNamespace records a namespace's labels for namespaceSelector in affinity terms.
 func (s *Snapshot) SetNamespace(ns *corev1.Namespace) { s.nsLabels[ns.Name] = labels.Set(ns.Labels) }

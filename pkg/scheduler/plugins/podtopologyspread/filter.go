@@ -36,20 +36,57 @@ func (*PodTopologySpread) PreFilter(state *framework.CycleState, pod *corev1.Pod
 	cs := parseConstraints(pod, corev1.DoNotSchedule)
 	s := &filterState{constraints: cs, affinity: helper.GetRequiredNodeAffinity(pod)}
 	for i := range cs {
-		c := &cs[i]
-		counts := make(map[string]int64, 64)
-		for _, n := range snap.Nodes() {
-			if hasAllKeys(cs, n.Node) && c.eligible(pod, s.affinity, n.Node) {
-				counts[n.Node.Labels[c.topologyKey]] += countMatching(n, pod.Namespace, c.selector)
-			}
-		}
-		s.counts = append(s.counts, counts)
+		s.counts = append(s.counts, s.countDomains(pod, snap, i))
 		s.mins = append(s.mins, 0)
-		s.self = append(s.self, boolInt(c.selector.Matches(labels.Set(pod.Labels))))
+		s.self = append(s.self, boolInt(cs[i].selector.Matches(labels.Set(pod.Labels))))
 		s.recomputeMin(i)
 	}
 	state.Write(filterKey, s)
 	return nil
+}
+
+// countDomains counts the pods matching constraint i per eligible domain (domains without
+// matching pods are present with 0). A one-label selector is answered from the snapshot's
+// label index instead of visiting every pod.
+func (s *filterState) countDomains(pod *corev1.Pod, snap *framework.Snapshot, i int) map[string]int64 {
+	c := &s.constraints[i]
+	counts := make(map[string]int64, 64)
+	key, value, single := framework.SingleLabel(c.selector)
+	for _, n := range snap.Nodes() {
+		d, ok := s.domain(pod, c, n)
+		switch {
+		case !ok:
+		case !single:
+			counts[d] += countMatching(n, pod.Namespace, c.selector)
+		case !hasKey(counts, d):
+			counts[d] = 0
+		}
+	}
+	if !single {
+		return counts
+	}
+	for name, cnt := range snap.PodsWithLabel(framework.LabelPair{Namespace: pod.Namespace, Key: key, Value: value}) {
+		if n := snap.Get(name); n != nil {
+			if d, ok := s.domain(pod, c, n); ok {
+				counts[d] += int64(cnt)
+			}
+		}
+	}
+	return counts
+}
+
+// domain returns n's domain for c, and whether n counts for c at all.
+func (s *filterState) domain(pod *corev1.Pod, c *constraint, n *framework.NodeInfo) (string, bool) {
+	d, ok := n.Node.Labels[c.topologyKey]
+	if !ok || (len(s.constraints) > 1 && !hasAllKeys(s.constraints, n.Node)) || !c.eligible(pod, s.affinity, n.Node) {
+		return "", false
+	}
+	return d, true
+}
+
+func hasKey(m map[string]int64, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (s *filterState) recomputeMin(i int) {
@@ -92,8 +129,8 @@ func update(state *framework.CycleState, pod *corev1.Pod, ep *framework.PodInfo,
 		if ep.Pod.Namespace != pod.Namespace || !c.selector.Matches(labels.Set(ep.Pod.Labels)) {
 			continue
 		}
-		if hasAllKeys(s.constraints, n.Node) && c.eligible(pod, s.affinity, n.Node) {
-			s.counts[i][n.Node.Labels[c.topologyKey]] += delta
+		if d, ok := s.domain(pod, c, n); ok {
+			s.counts[i][d] += delta
 			s.recomputeMin(i)
 		}
 	}

@@ -93,14 +93,13 @@ func selector(pod *corev1.Pod, ls *metav1.LabelSelector, matchLabelKeys []string
 	return sel
 }
 
-// eligible reports whether node's pods count for c: it has the topology key and, per the
-// inclusion policies, matches the pod's node affinity and has no untolerated taints.
+// eligible reports whether node's pods count for c per the inclusion policies: it matches
+// the pod's node affinity and has no untolerated taints. Callers check the topology keys.
 func (c *constraint) eligible(pod *corev1.Pod, aff helper.RequiredNodeAffinity, node *corev1.Node) bool {
-	if _, ok := node.Labels[c.topologyKey]; !ok {
-		return false
-	}
-	if match, err := aff.Match(node); c.honorAffinity && (err != nil || !match) {
-		return false
+	if c.honorAffinity {
+		if match, err := aff.Match(node); err != nil || !match {
+			return false
+		}
 	}
 	return !c.honorTaints || tolerated(pod, node)
 }

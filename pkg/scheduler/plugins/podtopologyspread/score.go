@@ -47,26 +47,38 @@ func (*PodTopologySpread) PreScore(state *framework.CycleState, pod *corev1.Pod,
 	}
 	for i := range cs {
 		s.weights = append(s.weights, math.Log(float64(len(s.counts[i])+2)))
-		nodes := snap.Nodes()
-		if cs[i].topologyKey == corev1.LabelHostname {
-			nodes = feasible
-		}
-		countDomains(pod, aff, nodes, cs, i, s.counts[i])
+		countDomains(pod, aff, snap, feasible, cs, i, s.counts[i])
 	}
 	state.Write(scoreKey, s)
 	return nil
 }
 
 // countDomains adds the matching pods on eligible nodes to the domains already in counts
-// (those of feasible nodes); other domains cannot affect any feasible node's score.
-func countDomains(pod *corev1.Pod, aff helper.RequiredNodeAffinity, nodes []*framework.NodeInfo, cs []constraint, i int, counts map[string]int64) {
+// (those of feasible nodes); other domains cannot affect any feasible node's score. A
+// one-label selector is answered from the snapshot's label index; otherwise a hostname
+// constraint only needs the feasible nodes, others every node.
+func countDomains(pod *corev1.Pod, aff helper.RequiredNodeAffinity, snap *framework.Snapshot, feasible []*framework.NodeInfo, cs []constraint, i int, counts map[string]int64) {
 	c := &cs[i]
-	for _, n := range nodes {
+	add := func(n *framework.NodeInfo, cnt func() int64) {
 		v, ok := counts[n.Node.Labels[c.topologyKey]]
-		if !ok || !hasAllKeys(cs, n.Node) || !c.eligible(pod, aff, n.Node) {
-			continue
+		if ok && hasAllKeys(cs, n.Node) && c.eligible(pod, aff, n.Node) {
+			counts[n.Node.Labels[c.topologyKey]] = v + cnt()
 		}
-		counts[n.Node.Labels[c.topologyKey]] = v + countMatching(n, pod.Namespace, c.selector)
+	}
+	if key, value, single := framework.SingleLabel(c.selector); single {
+		for name, cnt := range snap.PodsWithLabel(framework.LabelPair{Namespace: pod.Namespace, Key: key, Value: value}) {
+			if n := snap.Get(name); n != nil {
+				add(n, func() int64 { return int64(cnt) })
+			}
+		}
+		return
+	}
+	nodes := snap.Nodes()
+	if c.topologyKey == corev1.LabelHostname {
+		nodes = feasible
+	}
+	for _, n := range nodes {
+		add(n, func() int64 { return countMatching(n, pod.Namespace, c.selector) })
 	}
 }
 
