@@ -33,6 +33,8 @@ type options struct {
 	Keep        bool
 	// Sched, when set, runs the scheduler benchmark (nodes x pods scenarios) instead.
 	Sched []schedScenario
+	// Profile, when set, receives a 10 s CPU profile of the server taken during pod creation.
+	Profile string
 }
 
 func main() {
@@ -81,6 +83,7 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temp dir (server log, etcd data) after the run")
 	fs.BoolVar(&quick, "quick", false, "short run: -duration 1s -watch-events 200 -rss-objects 1000 -settle 1s")
 	fs.StringVar(&sched, "scheduler", "", "run the scheduler benchmark instead: NODESxPODS scenarios, e.g. 500x5000,5000x10000")
+	fs.StringVar(&o.Profile, "profile", "", "with -scheduler: write a 10 s server CPU profile taken during pod creation to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -118,6 +118,15 @@ func runScenario(ctx context.Context, o options, sc schedScenario, progress io.W
 	}
 	time.Sleep(2 * time.Second) // let the scheduler's node informer catch up
 	fmt.Fprintf(progress, "scheduler bench: creating %d pods\n", sc.Pods)
+	if o.Profile != "" {
+		go func() {
+			data, err := client.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/profile").Param("seconds", "10").DoRaw(ctx)
+			if err == nil {
+				err = os.WriteFile(o.Profile, data, 0o644)
+			}
+			fmt.Fprintf(progress, "scheduler bench: server CPU profile %s: %v\n", o.Profile, err)
+		}()
+	}
 	return measureScheduling(ctx, client, sc)
 }
 

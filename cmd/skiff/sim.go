@@ -112,6 +112,7 @@ func (o simFlags) client(nodes int) (kubernetes.Interface, error) {
 		return nil, err
 	}
 	rc.QPS, rc.Burst = clientRate(o.qps, o.burst, nodes, o.heartbeat)
+	rc.ContentType = "application/vnd.kubernetes.protobuf"
 	rc.UserAgent = "skiff-sim"
 	return kubernetes.NewForConfig(rc)
 }

@@ -160,6 +160,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 	r = r.WithContext(withUser(r.Context(), user))
 	switch {
+	case strings.HasPrefix(p, "/debug/pprof"):
+		s.servePprof(w, r, user)
 	case p == "/version" || p == "/version/":
 		writeJSON(w, http.StatusOK, s.cfg.Version)
 	case strings.HasPrefix(p, "/openapi/"):

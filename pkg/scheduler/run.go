@@ -22,6 +22,7 @@ import (
 func Run(ctx context.Context, cfg *rest.Config, log *slog.Logger) error {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 5000, 10000
+	cfg.ContentType = "application/vnd.kubernetes.protobuf"
 	cfg.UserAgent = "skiff-scheduler"
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {

@@ -29,6 +29,7 @@ func (s *Server) RESTConfig() (*rest.Config, error) {
 		return nil, err
 	}
 	cfg.QPS, cfg.Burst = 500, 1000
+	cfg.ContentType = "application/vnd.kubernetes.protobuf"
 	return cfg, nil
 }
 
