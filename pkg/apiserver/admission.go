@@ -40,13 +40,15 @@ func (s *Server) admitCreate(ctx context.Context, res *resource, obj runtime.Obj
 	return nil
 }
 
-// admitMutate runs the mutating admission rules on a new object: a pod's priority is resolved
-// from its PriorityClass (403 when the class does not exist).
+// admitMutate runs the mutating admission rules on a new object: a pod gets the default
+// not-ready/unreachable tolerations and its priority resolved from its PriorityClass (403 when
+// the class does not exist).
 func (s *Server) admitMutate(ctx context.Context, obj runtime.Object) error {
 	pod, ok := obj.(*corev1.Pod)
 	if !ok {
 		return nil
 	}
+	admission.DefaultTolerations(pod, admission.DefaultTolerationSeconds)
 	pcRes := s.byPath["scheduling.k8s.io/v1/priorityclasses"]
 	list, err := pcRes.store.List(ctx, pcRes.key("", ""), storage.ListOptions{})
 	if err != nil {

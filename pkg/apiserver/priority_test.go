@@ -41,3 +41,26 @@ func TestPodPriorityAdmission(t *testing.T) {
 		t.Fatalf("unknown class: want 403, got %v", err)
 	}
 }
+
+func TestPodDefaultTolerations(t *testing.T) {
+	t.Parallel()
+	cs := start(t).kube
+	ctx := context.Background()
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "t"}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "busybox:1.35"}}}}
+	got, err := cs.CoreV1().Pods("default").Create(ctx, p, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]int64{}
+	for _, tol := range got.Spec.Tolerations {
+		if tol.Effect == corev1.TaintEffectNoExecute && tol.TolerationSeconds != nil {
+			found[tol.Key] = *tol.TolerationSeconds
+		}
+	}
+	want := map[string]int64{"node.kubernetes.io/not-ready": 10, "node.kubernetes.io/unreachable": 10}
+	for k, v := range want {
+		if found[k] != v {
+			t.Fatalf("toleration %s: got %v, want %ds (all: %v)", k, found[k], v, got.Spec.Tolerations)
+		}
+	}
+}

@@ -10,13 +10,22 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/scheme"
 	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
+	"skiff/pkg/controller/cronjob"
+	"skiff/pkg/controller/daemonset"
 	"skiff/pkg/controller/deployment"
+	"skiff/pkg/controller/gc"
+	"skiff/pkg/controller/job"
 	"skiff/pkg/controller/namespace"
+	"skiff/pkg/controller/nodelifecycle"
+	"skiff/pkg/controller/podgc"
 	"skiff/pkg/controller/replicaset"
+	"skiff/pkg/controller/serviceaccount"
+	"skiff/pkg/controller/statefulset"
 )
 
 // runControllers runs the in-process controllers until ctx ends. They share one informer
@@ -46,6 +55,25 @@ func (s *Server) runControllers(ctx context.Context, cfg *rest.Config) error {
 	runs = append(runs, func(ctx context.Context) error { return rsc.Run(ctx, 5) })
 	dc := deployment.New(cs, f, rec, clk, s.log)
 	runs = append(runs, func(ctx context.Context) error { return dc.Run(ctx, 5) })
+	jobc := job.New(cs, f, rec, clk, s.log)
+	runs = append(runs, func(ctx context.Context) error { return jobc.Run(ctx, 5) })
+	stsc := statefulset.New(cs, f, rec, clk, s.log)
+	runs = append(runs, func(ctx context.Context) error { return stsc.Run(ctx, 5) })
+	dsc := daemonset.New(cs, f, rec, clk, s.log)
+	runs = append(runs, func(ctx context.Context) error { return dsc.Run(ctx, 5) })
+	cjc := cronjob.New(cs, f, rec, clk, s.log)
+	runs = append(runs, func(ctx context.Context) error { return cjc.Run(ctx, 5) })
+	md, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	gcc := gc.New(cs, md, rec, clk, s.log)
+	runs = append(runs, func(ctx context.Context) error { return gcc.Run(ctx, 5) })
+	sac := serviceaccount.New(cs, f, rec, s.log)
+	runs = append(runs, func(ctx context.Context) error { return sac.Run(ctx, 2) })
+	nlc := nodelifecycle.New(cs, f, rec, clk, s.log, nodelifecycle.Config{})
+	runs = append(runs, func(ctx context.Context) error { return nlc.Run(ctx, 2) })
+	runs = append(runs, podgc.New(cs, f, rec, clk, s.log, podgc.Config{}).Run)
 	// 2. Start the informers, then the controllers.
 	f.Start(ctx.Done())
 	defer f.Shutdown()

@@ -1,0 +1,4 @@
+package statefulset
+
+// IsReady exposes isReady to the integration tests.
+var IsReady = isReady
