@@ -33,6 +33,8 @@ type options struct {
 	Keep        bool
 	// Sched, when set, runs the scheduler benchmark (nodes x pods scenarios) instead.
 	Sched []schedScenario
+	// Deployment, when set, runs the Deployment benchmark (nodes x replicas scenarios) instead.
+	Deployment []schedScenario
 	// Profile, when set, receives a 10 s CPU profile of the server taken during pod creation.
 	Profile string
 }
@@ -48,6 +50,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(opts.Deployment) > 0 {
+		if err := runDeployments(ctx, opts, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "skiff-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(opts.Sched) > 0 {
 		if err := runScheduler(ctx, opts, os.Stdout, os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, "skiff-bench:", err)
@@ -69,7 +78,7 @@ func parseFlags(args []string) (options, error) {
 	var o options
 	var clients string
 	var quick bool
-	var sched string
+	var sched, deploy string
 	fs := flag.NewFlagSet("skiff-bench", flag.ContinueOnError)
 	fs.StringVar(&o.Binary, "skiff", "bin/skiff", "the skiff binary to benchmark (make build)")
 	fs.DurationVar(&o.Duration, "duration", 5*time.Second, "length of each timed phase")
@@ -83,6 +92,7 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&o.Keep, "keep", false, "keep the temp dir (server log, etcd data) after the run")
 	fs.BoolVar(&quick, "quick", false, "short run: -duration 1s -watch-events 200 -rss-objects 1000 -settle 1s")
 	fs.StringVar(&sched, "scheduler", "", "run the scheduler benchmark instead: NODESxPODS scenarios, e.g. 500x5000,5000x10000")
+	fs.StringVar(&deploy, "deployment", "", "run the Deployment benchmark instead: NODESxREPLICAS scenarios, e.g. 100x1000")
 	fs.StringVar(&o.Profile, "profile", "", "with -scheduler: write a 10 s server CPU profile taken during pod creation to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -95,7 +105,12 @@ func parseFlags(args []string) (options, error) {
 		return o, err
 	}
 	if sched != "" {
-		o.Sched, err = parseScenarios(sched)
+		if o.Sched, err = parseScenarios(sched); err != nil {
+			return o, err
+		}
+	}
+	if deploy != "" {
+		o.Deployment, err = parseScenarios(deploy)
 	}
 	return o, err
 }

@@ -104,7 +104,9 @@ func (r *resource) newList() runtime.Object {
 	return o
 }
 
-// toServed converts a stored object to the served version and sets its TypeMeta.
+// toServed converts a stored object to the served version and sets its TypeMeta. It writes to
+// obj only when its TypeMeta differs, so objects shared between watchers (decoded by storage with
+// the storage version's TypeMeta) stay untouched when that is the served version.
 func (r *resource) toServed(obj runtime.Object) (runtime.Object, error) {
 	if r.conv != nil {
 		var err error
@@ -112,8 +114,15 @@ func (r *resource) toServed(obj runtime.Object) (runtime.Object, error) {
 			return nil, err
 		}
 	}
-	obj.GetObjectKind().SetGroupVersionKind(r.gvk)
+	setGVK(obj, r.gvk)
 	return obj, nil
+}
+
+// setGVK sets obj's TypeMeta to gvk unless it already holds it.
+func setGVK(obj runtime.Object, gvk schema.GroupVersionKind) {
+	if ok := obj.GetObjectKind(); ok.GroupVersionKind() != gvk {
+		ok.SetGroupVersionKind(gvk)
+	}
 }
 
 // toStored converts a served-version object to the storage version.

@@ -41,7 +41,7 @@ func (c *call) table(obj runtime.Object) (runtime.Object, error) {
 		switch {
 		case src == nil || include == string(metav1.IncludeNone):
 		case include == string(metav1.IncludeObject):
-			src.GetObjectKind().SetGroupVersionKind(c.res.gvk)
+			setGVK(src, c.res.gvk)
 			row.Object.Object = src
 		default:
 			pm, err := c.partialOf(src)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -16,20 +17,30 @@ type Store struct {
 	client *clientv3.Client
 	codec  runtime.Codec
 	newObj func() runtime.Object
+	queue  int // capacity of a hub subscriber's queue
+
+	mu   sync.Mutex
+	hubs map[string]*hub // by watched prefix
 }
 
 // New returns a Store that encodes with codec and decodes into objects made by newObj.
 func New(client *clientv3.Client, codec runtime.Codec, newObj func() runtime.Object) *Store {
-	return &Store{client: client, codec: codec, newObj: newObj}
+	return &Store{client: client, codec: codec, newObj: newObj, queue: hubQueue, hubs: map[string]*hub{}}
 }
 
 // Client returns the etcd client.
 func (s *Store) Client() *clientv3.Client { return s.client }
 
+// encode serializes obj without its resourceVersion (never stored). It clears the field for the
+// duration of the call instead of copying the object, so obj must not be in concurrent use.
 func (s *Store) encode(obj runtime.Object) ([]byte, error) {
-	obj = obj.DeepCopyObject()
-	if err := setRV(obj, 0); err != nil {
+	acc, err := meta.Accessor(obj)
+	if err != nil {
 		return nil, err
+	}
+	if rv := acc.GetResourceVersion(); rv != "" {
+		acc.SetResourceVersion("")
+		defer acc.SetResourceVersion(rv)
 	}
 	var buf bytes.Buffer
 	if err := s.codec.Encode(obj, &buf); err != nil {
@@ -59,7 +70,8 @@ func setRV(obj runtime.Object, rev int64) error {
 	return nil
 }
 
-// Create stores obj at key if the key is absent, and returns the stored object.
+// Create stores obj at key if the key is absent, and returns the stored object (a new object;
+// obj is left as it was). obj must not be in concurrent use during the call.
 func (s *Store) Create(ctx context.Context, key string, obj runtime.Object) (runtime.Object, error) {
 	data, err := s.encode(obj)
 	if err != nil {

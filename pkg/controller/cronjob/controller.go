@@ -3,7 +3,6 @@ package cronjob
 import (
 	"context"
 	"log/slog"
-	"sync"
 
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,6 +13,8 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/loop"
 )
 
 // Controller creates Jobs from CronJobs on schedule.
@@ -35,13 +36,10 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	cjInf, jobInf := f.Batch().V1().CronJobs(), f.Batch().V1().Jobs()
 	c := &Controller{
 		cs: cs, cjs: cjInf.Lister(), jobs: jobInf.Lister(), rec: rec, clk: clk, log: log.With("controller", "cronjob"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
-			workqueue.TypedRateLimitingQueueConfig[string]{Name: "cronjob", Clock: clk}),
+		queue: loop.NewQueueOnClock[string]("cronjob", clk),
 	}
 	c.synced = []cache.InformerSynced{cjInf.Informer().HasSynced, jobInf.Informer().HasSynced}
-	_, _ = cjInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: c.enqueue, UpdateFunc: func(_, n any) { c.enqueue(n) }, DeleteFunc: c.enqueue,
-	})
+	_, _ = cjInf.Informer().AddEventHandler(loop.Handler(c.queue))
 	_, _ = jobInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: c.enqueueOwner, UpdateFunc: func(_, n any) { c.enqueueOwner(n) }, DeleteFunc: c.enqueueOwner,
 	})
@@ -50,53 +48,11 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 
 // Run waits for the caches to sync, then runs workers until ctx ends; it returns nil.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return nil
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c.next(ctx) {
-			}
-		})
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	key, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(key)
-	requeue, err := c.sync(ctx, key)
-	if err != nil {
-		c.log.Warn("sync failed", "cronjob", key, "err", err)
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	if requeue > 0 {
-		c.queue.AddAfter(key, requeue)
-	}
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
-		c.queue.Add(key)
-	}
+	return loop.Run(ctx, c.queue, workers, c.synced, c.sync, c.log)
 }
 
 func (c *Controller) enqueueOwner(obj any) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	j, ok := obj.(*batchv1.Job)
+	j, ok := loop.Unwrap[*batchv1.Job](obj)
 	if !ok {
 		return
 	}

@@ -3,8 +3,6 @@ package cronjob_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -13,44 +11,25 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/kubernetes/scheme"
-	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
-	"k8s.io/client-go/tools/record"
 	clocktesting "k8s.io/utils/clock/testing"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/cronjob"
-	"skiff/pkg/server/servertest"
 )
 
+// env is a real API server with the controller under test running, and a fresh namespace.
 type env struct {
-	cs  kubernetes.Interface
-	ns  string
-	ctx context.Context
+	*controllertest.Env
 	clk *clocktesting.FakeClock
 }
 
 func start(t *testing.T) *env {
 	t.Helper()
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	f := informers.NewSharedInformerFactory(s.Client, 0)
-	bc := record.NewBroadcaster()
-	bc.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: s.Client.CoreV1().Events("")})
-	rec := bc.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "test"})
+	e := controllertest.Start(t, "cron-test")
 	clk := clocktesting.NewFakeClock(time.Now())
-	c := cronjob.New(s.Client, f, rec, clk, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	f.Start(ctx.Done())
-	done := make(chan error)
-	go func() { done <- c.Run(ctx, 2) }()
-	t.Cleanup(func() { cancel(); <-done; f.Shutdown(); bc.Shutdown() })
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "cron-test"}}
-	if _, err := s.Client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return &env{cs: s.Client, ns: ns.Name, ctx: ctx, clk: clk}
+	c := cronjob.New(e.Client, e.Informers, e.Recorder, clk, e.Log)
+	e.Run(func(ctx context.Context) error { return c.Run(ctx, 2) })
+	return &env{Env: e, clk: clk}
 }
 
 func (e *env) create(t *testing.T, name string, policy batchv1.ConcurrencyPolicy) *batchv1.CronJob {
@@ -59,7 +38,7 @@ func (e *env) create(t *testing.T, name string, policy batchv1.ConcurrencyPolicy
 		Schedule: "*/5 * * * *", ConcurrencyPolicy: policy,
 		JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
 			RestartPolicy: corev1.RestartPolicyNever, Containers: []corev1.Container{{Name: "c", Image: "busybox:1.36"}}}}}}}}
-	got, err := e.cs.BatchV1().CronJobs(e.ns).Create(e.ctx, cj, metav1.CreateOptions{})
+	got, err := e.Client.BatchV1().CronJobs(e.NS).Create(e.Ctx, cj, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +51,7 @@ func (e *env) stepTo(at time.Time) { e.clk.SetTime(at) }
 // jobs returns the names of the CronJob's jobs that are not being deleted.
 func (e *env) jobs(t *testing.T) []string {
 	t.Helper()
-	list, err := e.cs.BatchV1().Jobs(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, err := e.Client.BatchV1().Jobs(e.NS).List(e.Ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,18 +65,10 @@ func (e *env) jobs(t *testing.T) []string {
 	return out
 }
 
-func (e *env) eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(e.ctx, 50*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) { return cond(), nil })
-	if err != nil {
-		t.Fatalf("timed out waiting for %s", what)
-	}
-}
-
 // complete marks job finished successfully.
 func (e *env) complete(t *testing.T, name string) {
 	t.Helper()
-	j, err := e.cs.BatchV1().Jobs(e.ns).Get(e.ctx, name, metav1.GetOptions{})
+	j, err := e.Client.BatchV1().Jobs(e.NS).Get(e.Ctx, name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +77,7 @@ func (e *env) complete(t *testing.T, name string) {
 	j.Status.Conditions = []batchv1.JobCondition{
 		{Type: batchv1.JobSuccessCriteriaMet, Status: corev1.ConditionTrue, LastTransitionTime: now},
 		{Type: batchv1.JobComplete, Status: corev1.ConditionTrue, LastTransitionTime: now}}
-	if _, err := e.cs.BatchV1().Jobs(e.ns).UpdateStatus(e.ctx, j, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.BatchV1().Jobs(e.NS).UpdateStatus(e.Ctx, j, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -128,17 +99,17 @@ func TestForbid(t *testing.T) {
 		t.Fatalf("jobs before the first schedule time: %v", got)
 	}
 	e.stepTo(s[0].Add(time.Second))
-	e.eventually(t, "first job", func() bool { return len(e.jobs(t)) == 1 })
+	e.Eventually(t, "first job", func() bool { return len(e.jobs(t)) == 1 })
 	if diff := cmp.Diff([]string{name("report", s[0])}, e.jobs(t)); diff != "" {
 		t.Fatalf("jobs (-want +got):\n%s", diff)
 	}
-	e.eventually(t, "status", func() bool {
-		got, _ := e.cs.BatchV1().CronJobs(e.ns).Get(e.ctx, "report", metav1.GetOptions{})
+	e.Eventually(t, "status", func() bool {
+		got, _ := e.Client.BatchV1().CronJobs(e.NS).Get(e.Ctx, "report", metav1.GetOptions{})
 		return len(got.Status.Active) == 1 && got.Status.LastScheduleTime != nil && got.Status.LastScheduleTime.Time.Equal(s[0])
 	})
 	e.stepTo(s[1].Add(time.Second))
-	e.eventually(t, "forbid skip event", func() bool {
-		evs, _ := e.cs.CoreV1().Events(e.ns).List(e.ctx, metav1.ListOptions{})
+	e.Eventually(t, "forbid skip event", func() bool {
+		evs, _ := e.Client.CoreV1().Events(e.NS).List(e.Ctx, metav1.ListOptions{})
 		return slices.ContainsFunc(evs.Items, func(ev corev1.Event) bool { return ev.Reason == "JobAlreadyActive" })
 	})
 	if got := e.jobs(t); len(got) != 1 {
@@ -146,13 +117,13 @@ func TestForbid(t *testing.T) {
 	}
 	e.complete(t, name("report", s[0]))
 	// The run skipped at s[1] starts once the first job finishes (no startingDeadlineSeconds).
-	e.eventually(t, "missed run started after completion", func() bool {
-		got, _ := e.cs.BatchV1().CronJobs(e.ns).Get(e.ctx, "report", metav1.GetOptions{})
+	e.Eventually(t, "missed run started after completion", func() bool {
+		got, _ := e.Client.BatchV1().CronJobs(e.NS).Get(e.Ctx, "report", metav1.GetOptions{})
 		return got.Status.LastSuccessfulTime != nil && len(got.Status.Active) == 1 && got.Status.Active[0].Name == name("report", s[1])
 	})
 	e.stepTo(s[2].Add(time.Second))
-	e.eventually(t, "second skip", func() bool {
-		evs, _ := e.cs.CoreV1().Events(e.ns).List(e.ctx, metav1.ListOptions{})
+	e.Eventually(t, "second skip", func() bool {
+		evs, _ := e.Client.CoreV1().Events(e.NS).List(e.Ctx, metav1.ListOptions{})
 		n := 0
 		for _, ev := range evs.Items {
 			if ev.Reason == "JobAlreadyActive" {
@@ -171,9 +142,9 @@ func TestReplace(t *testing.T) {
 	cj := e.create(t, "sync", batchv1.ReplaceConcurrent)
 	s := slots(cj.CreationTimestamp.Time)
 	e.stepTo(s[0].Add(time.Second))
-	e.eventually(t, "first job", func() bool { return len(e.jobs(t)) == 1 })
+	e.Eventually(t, "first job", func() bool { return len(e.jobs(t)) == 1 })
 	e.stepTo(s[1].Add(time.Second))
-	e.eventually(t, "replaced", func() bool {
+	e.Eventually(t, "replaced", func() bool {
 		return cmp.Equal([]string{name("sync", s[1])}, e.jobs(t))
 	})
 }

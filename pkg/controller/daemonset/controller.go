@@ -3,7 +3,6 @@ package daemonset
 import (
 	"context"
 	"log/slog"
-	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -17,6 +16,9 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/expectations"
+	"skiff/pkg/controller/loop"
 )
 
 // Controller reconciles DaemonSets with their pods across the cluster's nodes.
@@ -31,7 +33,7 @@ type Controller struct {
 	clk    clock.PassiveClock
 	log    *slog.Logger
 	queue  workqueue.TypedRateLimitingInterface[string]
-	exp    *expectations
+	exp    *expectations.Expectations
 }
 
 // New returns a controller whose informers (DaemonSets, pods, nodes, ControllerRevisions) are
@@ -43,13 +45,11 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	c := &Controller{
 		cs: cs, sets: dsInf.Lister(), pods: podInf.Lister(), nodes: nodeInf.Lister(), revs: revInf.Lister(),
 		rec: rec, clk: clk, log: log.With("controller", "daemonset"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](), workqueue.TypedRateLimitingQueueConfig[string]{Name: "daemonset"}),
-		exp:   newExpectations(clk),
+		queue: loop.NewQueue[string]("daemonset"),
+		exp:   expectations.New(clk),
 	}
 	c.synced = []cache.InformerSynced{dsInf.Informer().HasSynced, podInf.Informer().HasSynced, nodeInf.Informer().HasSynced, revInf.Informer().HasSynced}
-	_, _ = dsInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: c.enqueue, UpdateFunc: func(_, n any) { c.enqueue(n) }, DeleteFunc: c.enqueue,
-	})
+	_, _ = dsInf.Informer().AddEventHandler(loop.Handler(c.queue))
 	_, _ = podInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: c.podAdded, UpdateFunc: c.podUpdated, DeleteFunc: c.podDeleted,
 	})
@@ -62,47 +62,7 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 
 // Run waits for the caches to sync, then runs workers until ctx ends; it returns nil.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return nil
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c.next(ctx) {
-			}
-		})
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	key, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(key)
-	requeue, err := c.sync(ctx, key)
-	switch {
-	case err != nil:
-		c.log.Warn("sync failed", "daemonset", key, "err", err)
-		c.queue.AddRateLimited(key)
-	case requeue > 0:
-		c.queue.Forget(key)
-		c.queue.AddAfter(key, requeue)
-	default:
-		c.queue.Forget(key)
-	}
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
-		c.queue.Add(key)
-	}
+	return loop.Run(ctx, c.queue, workers, c.synced, c.sync, c.log)
 }
 
 // enqueueAll enqueues every DaemonSet (a node changed).
@@ -112,7 +72,7 @@ func (c *Controller) enqueueAll() {
 		return
 	}
 	for _, ds := range list {
-		c.enqueue(ds)
+		c.queue.Add(dsKey(ds))
 	}
 }
 
@@ -126,7 +86,7 @@ func ownerKey(pod *corev1.Pod) (string, bool) {
 
 func (c *Controller) podAdded(obj any) {
 	if key, ok := ownerKey(obj.(*corev1.Pod)); ok {
-		c.exp.observed(key, 1, 0)
+		c.exp.CreationObserved(key)
 		c.queue.Add(key)
 	}
 }
@@ -138,22 +98,19 @@ func (c *Controller) podUpdated(oldObj, newObj any) {
 		return
 	}
 	if old.DeletionTimestamp == nil && cur.DeletionTimestamp != nil {
-		c.exp.observed(key, 0, 1)
+		c.exp.DeletionObserved(key, expectations.PodKey(cur))
 	}
 	c.queue.Add(key)
 }
 
 func (c *Controller) podDeleted(obj any) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	pod, ok := obj.(*corev1.Pod)
+	pod, ok := loop.Unwrap[*corev1.Pod](obj)
 	if !ok {
 		return
 	}
 	if key, ok := ownerKey(pod); ok {
 		if pod.DeletionTimestamp == nil {
-			c.exp.observed(key, 0, 1)
+			c.exp.DeletionObserved(key, expectations.PodKey(pod))
 		}
 		c.queue.Add(key)
 	}

@@ -2,66 +2,36 @@ package daemonset_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/kubernetes/scheme"
-	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/daemonset"
-	"skiff/pkg/server/servertest"
 )
 
+// env is a real API server with the controller under test running, and a fresh namespace.
 type env struct {
-	cs  kubernetes.Interface
-	ns  string
-	ctx context.Context
+	*controllertest.Env
 }
 
 func start(t *testing.T) *env {
 	t.Helper()
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	f := informers.NewSharedInformerFactory(s.Client, 0)
-	bc := record.NewBroadcaster()
-	bc.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: s.Client.CoreV1().Events("")})
-	rec := bc.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "test"})
-	c := daemonset.New(s.Client, f, rec, clock.RealClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	f.Start(ctx.Done())
-	done := make(chan error)
-	go func() { done <- c.Run(ctx, 2) }()
-	t.Cleanup(func() { cancel(); <-done; f.Shutdown(); bc.Shutdown() })
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "ds-test"}}
-	if _, err := s.Client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return &env{cs: s.Client, ns: ns.Name, ctx: ctx}
-}
-
-func (e *env) eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(e.ctx, 50*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) { return cond(), nil })
-	if err != nil {
-		t.Fatalf("timed out waiting for %s", what)
-	}
+	e := controllertest.Start(t, "ds-test")
+	c := daemonset.New(e.Client, e.Informers, e.Recorder, clock.RealClock{}, e.Log)
+	e.Run(func(ctx context.Context) error { return c.Run(ctx, 2) })
+	return &env{e}
 }
 
 func (e *env) addNode(t *testing.T, name string, labels map[string]string, taints ...corev1.Taint) {
 	t.Helper()
 	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}, Spec: corev1.NodeSpec{Taints: taints}}
-	if _, err := e.cs.CoreV1().Nodes().Create(e.ctx, n, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.CoreV1().Nodes().Create(e.Ctx, n, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -69,7 +39,7 @@ func (e *env) addNode(t *testing.T, name string, labels map[string]string, taint
 // podNodes returns the sorted target nodes of the live daemon pods.
 func (e *env) podNodes(t *testing.T) []string {
 	t.Helper()
-	list, err := e.cs.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, err := e.Client.CoreV1().Pods(e.NS).List(e.Ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +55,7 @@ func (e *env) podNodes(t *testing.T) []string {
 
 func (e *env) status(t *testing.T) appsv1.DaemonSetStatus {
 	t.Helper()
-	ds, err := e.cs.AppsV1().DaemonSets(e.ns).Get(e.ctx, "agent", metav1.GetOptions{})
+	ds, err := e.Client.AppsV1().DaemonSets(e.NS).Get(e.Ctx, "agent", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,34 +74,34 @@ func TestDaemonPodsFollowNodes(t *testing.T) {
 		Selector: &metav1.LabelSelector{MatchLabels: l},
 		Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: l}, Spec: corev1.PodSpec{
 			NodeSelector: linux, Containers: []corev1.Container{{Name: "c", Image: "busybox:1.36"}}}}}}
-	if _, err := e.cs.AppsV1().DaemonSets(e.ns).Create(e.ctx, ds, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().DaemonSets(e.NS).Create(e.Ctx, ds, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "pods on n1 and n4", func() bool { return len(e.podNodes(t)) == 2 })
+	e.Eventually(t, "pods on n1 and n4", func() bool { return len(e.podNodes(t)) == 2 })
 	if diff := cmp.Diff([]string{"n1", "n4"}, e.podNodes(t)); diff != "" {
 		t.Fatalf("daemon pods (-want +got):\n%s", diff)
 	}
-	list, _ := e.cs.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, _ := e.Client.CoreV1().Pods(e.NS).List(e.Ctx, metav1.ListOptions{})
 	p := list.Items[0]
 	if !daemonset.Tolerated(p.Spec.Tolerations, &corev1.Taint{Key: corev1.TaintNodeUnreachable, Effect: corev1.TaintEffectNoExecute}) ||
 		p.Labels[appsv1.DefaultDaemonSetUniqueLabelKey] == "" {
 		t.Errorf("pod %s: tolerations %v labels %v", p.Name, p.Spec.Tolerations, p.Labels)
 	}
-	e.eventually(t, "status", func() bool {
+	e.Eventually(t, "status", func() bool {
 		st := e.status(t)
 		return st.DesiredNumberScheduled == 2 && st.CurrentNumberScheduled == 2 && st.NumberMisscheduled == 0 && st.ObservedGeneration == 1
 	})
 	e.addNode(t, "n5", linux)
-	e.eventually(t, "new node gets a pod", func() bool { return slices.Contains(e.podNodes(t), "n5") })
-	n1, err := e.cs.CoreV1().Nodes().Get(e.ctx, "n1", metav1.GetOptions{})
+	e.Eventually(t, "new node gets a pod", func() bool { return slices.Contains(e.podNodes(t), "n5") })
+	n1, err := e.Client.CoreV1().Nodes().Get(e.Ctx, "n1", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	n1.Labels["os"] = "plan9"
-	if _, err := e.cs.CoreV1().Nodes().Update(e.ctx, n1, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.CoreV1().Nodes().Update(e.Ctx, n1, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "pod leaves ineligible node", func() bool { return !slices.Contains(e.podNodes(t), "n1") })
+	e.Eventually(t, "pod leaves ineligible node", func() bool { return !slices.Contains(e.podNodes(t), "n1") })
 	if diff := cmp.Diff([]string{"n4", "n5"}, e.podNodes(t)); diff != "" {
 		t.Errorf("daemon pods (-want +got):\n%s", diff)
 	}
@@ -147,22 +117,22 @@ func TestRollingUpdate(t *testing.T) {
 		Selector: &metav1.LabelSelector{MatchLabels: l},
 		Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: l}, Spec: corev1.PodSpec{
 			Containers: []corev1.Container{{Name: "c", Image: "busybox:1.36"}}}}}}
-	if _, err := e.cs.AppsV1().DaemonSets(e.ns).Create(e.ctx, ds, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().DaemonSets(e.NS).Create(e.Ctx, ds, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "3 pods", func() bool { return len(e.podNodes(t)) == 3 })
+	e.Eventually(t, "3 pods", func() bool { return len(e.podNodes(t)) == 3 })
 	e.readyAll(t)
-	e.eventually(t, "available", func() bool { return e.status(t).NumberAvailable == 3 })
-	cur, err := e.cs.AppsV1().DaemonSets(e.ns).Get(e.ctx, "agent", metav1.GetOptions{})
+	e.Eventually(t, "available", func() bool { return e.status(t).NumberAvailable == 3 })
+	cur, err := e.Client.AppsV1().DaemonSets(e.NS).Get(e.Ctx, "agent", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	cur.Spec.Template.Spec.Containers[0].Image = "busybox:1.37"
-	if _, err := e.cs.AppsV1().DaemonSets(e.ns).Update(e.ctx, cur, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().DaemonSets(e.NS).Update(e.Ctx, cur, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	maxDown := 0
-	e.eventually(t, "all updated", func() bool {
+	e.Eventually(t, "all updated", func() bool {
 		down := 3 - e.readyAll(t)
 		maxDown = max(maxDown, down)
 		st := e.status(t)
@@ -176,7 +146,7 @@ func TestRollingUpdate(t *testing.T) {
 // readyAll marks every live daemon pod Running and Ready and returns how many were already ready.
 func (e *env) readyAll(t *testing.T) int {
 	t.Helper()
-	list, err := e.cs.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, err := e.Client.CoreV1().Pods(e.NS).List(e.Ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +161,7 @@ func (e *env) readyAll(t *testing.T) int {
 		}
 		p.Status.Phase = corev1.PodRunning
 		p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}
-		if _, err := e.cs.CoreV1().Pods(e.ns).UpdateStatus(e.ctx, &p, metav1.UpdateOptions{}); err != nil {
+		if _, err := e.Client.CoreV1().Pods(e.NS).UpdateStatus(e.Ctx, &p, metav1.UpdateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/tools/cache"
+
+	"skiff/pkg/controller/expectations"
 )
 
 // sync reconciles one DaemonSet by key; requeue asks for a timed resync (minReadySeconds).
@@ -24,7 +26,7 @@ func (c *Controller) sync(ctx context.Context, key string) (requeue time.Duratio
 	}
 	ds, err := c.sets.DaemonSets(ns).Get(name)
 	if apierrors.IsNotFound(err) {
-		c.exp.forget(key)
+		c.exp.Forget(key)
 		return 0, nil
 	}
 	if err != nil || ds.DeletionTimestamp != nil {
@@ -44,7 +46,7 @@ func (c *Controller) sync(ctx context.Context, key string) (requeue time.Duratio
 	}
 	in := input{ds: ds, nodes: nodes, pods: c.ownedPods(ds), hash: hash, now: c.clk.Now()}
 	var werr error
-	if c.exp.satisfied(key) {
+	if c.exp.Satisfied(key) {
 		werr = c.apply(ctx, ds, decide(in), hash)
 	}
 	if err := c.writeStatus(ctx, ds, computeStatus(in)); err != nil {
@@ -91,7 +93,7 @@ func (c *Controller) apply(ctx context.Context, ds *appsv1.DaemonSet, p plan, ha
 	if len(p.create)+len(p.delete) == 0 {
 		return nil
 	}
-	c.exp.expect(dsKey(ds), len(p.create), len(p.delete))
+	c.exp.Expect(dsKey(ds), len(p.create), expectations.PodKeys(p.delete))
 	errs := make([]error, len(p.create)+len(p.delete))
 	var wg sync.WaitGroup
 	for i, node := range p.create {
@@ -107,7 +109,7 @@ func (c *Controller) apply(ctx context.Context, ds *appsv1.DaemonSet, p plan, ha
 func (c *Controller) createPod(ctx context.Context, ds *appsv1.DaemonSet, node, hash string) error {
 	pod, err := c.cs.CoreV1().Pods(ds.Namespace).Create(ctx, newPod(ds, node, hash), metav1.CreateOptions{})
 	if err != nil {
-		c.exp.observed(dsKey(ds), 1, 0)
+		c.exp.CreationObserved(dsKey(ds))
 		c.rec.Eventf(ds, corev1.EventTypeWarning, "FailedCreate", "Error creating: %v", err)
 		return fmt.Errorf("create pod for node %s: %w", node, err)
 	}
@@ -118,7 +120,7 @@ func (c *Controller) createPod(ctx context.Context, ds *appsv1.DaemonSet, node, 
 func (c *Controller) deletePod(ctx context.Context, ds *appsv1.DaemonSet, pod *corev1.Pod) error {
 	err := c.cs.CoreV1().Pods(pod.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &pod.UID}})
 	if err != nil {
-		c.exp.observed(dsKey(ds), 0, 1)
+		c.exp.DeletionObserved(dsKey(ds), expectations.PodKey(pod))
 		if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
 			return nil
 		}

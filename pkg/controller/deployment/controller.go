@@ -3,11 +3,9 @@ package deployment
 import (
 	"context"
 	"log/slog"
-	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
@@ -18,6 +16,8 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/loop"
 )
 
 // Controller rolls Deployments out through ReplicaSets.
@@ -41,12 +41,10 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	c := &Controller{
 		cs: cs, dList: dInf.Lister(), rsList: rsInf.Lister(), pods: podInf.Lister(), rec: rec, clk: clk,
 		log:   log.With("controller", "deployment"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](), workqueue.TypedRateLimitingQueueConfig[string]{Name: "deployment"}),
+		queue: loop.NewQueue[string]("deployment"),
 	}
 	c.synced = []cache.InformerSynced{dInf.Informer().HasSynced, rsInf.Informer().HasSynced, podInf.Informer().HasSynced}
-	_, _ = dInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: c.enqueue, UpdateFunc: func(_, n any) { c.enqueue(n) }, DeleteFunc: c.enqueue,
-	})
+	_, _ = dInf.Informer().AddEventHandler(loop.Handler(c.queue))
 	_, _ = rsInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: c.rsChanged, UpdateFunc: func(o, n any) { c.rsChanged(o); c.rsChanged(n) }, DeleteFunc: c.rsChanged,
 	})
@@ -56,60 +54,13 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 
 // Run waits for the caches to sync, then runs workers until ctx ends; it returns nil.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return nil
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c.next(ctx) {
-			}
-		})
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	key, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(key)
-	if err := c.sync(ctx, key); err != nil {
-		level := slog.LevelWarn
-		if apierrors.IsConflict(err) {
-			level = slog.LevelDebug // a stale cache; the retry reads the newer object
-		}
-		c.log.Log(ctx, level, "sync failed", "deployment", key, "err", err)
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
-		c.queue.Add(key)
-	}
-}
-
-func unwrap[T any](obj any) (T, bool) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	t, ok := obj.(T)
-	return t, ok
+	return loop.Run(ctx, c.queue, workers, c.synced, loop.NoRequeue(c.sync), c.log)
 }
 
 // rsChanged enqueues the Deployment controlling rs, or for an orphan every Deployment whose
 // selector matches it.
 func (c *Controller) rsChanged(obj any) {
-	rs, ok := unwrap[*appsv1.ReplicaSet](obj)
+	rs, ok := loop.Unwrap[*appsv1.ReplicaSet](obj)
 	if !ok {
 		return
 	}
@@ -124,7 +75,7 @@ func (c *Controller) rsChanged(obj any) {
 	for _, d := range list {
 		sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
 		if err == nil && !sel.Empty() && sel.Matches(labels.Set(rs.Labels)) {
-			c.enqueue(d)
+			c.queue.Add(deploymentKey(d))
 		}
 	}
 }
@@ -135,13 +86,13 @@ func (c *Controller) enqueueOwner(ns string, ref *metav1.OwnerReference) {
 	}
 	d, err := c.dList.Deployments(ns).Get(ref.Name)
 	if err == nil && d.UID == ref.UID {
-		c.enqueue(d)
+		c.queue.Add(deploymentKey(d))
 	}
 }
 
 // podDeleted enqueues the Deployment above a deleted pod (Recreate waits for old pods to go).
 func (c *Controller) podDeleted(obj any) {
-	pod, ok := unwrap[*corev1.Pod](obj)
+	pod, ok := loop.Unwrap[*corev1.Pod](obj)
 	if !ok {
 		return
 	}
@@ -157,3 +108,6 @@ func (c *Controller) podDeleted(obj any) {
 		c.enqueueOwner(pod.Namespace, dref)
 	}
 }
+
+// deploymentKey is the workqueue key of a Deployment.
+func deploymentKey(d *appsv1.Deployment) string { return d.Namespace + "/" + d.Name }

@@ -2,8 +2,6 @@ package deployment_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -12,18 +10,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/kubernetes/scheme"
-	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/kubectl/pkg/util/podutils"
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/deployment"
 	"skiff/pkg/controller/replicaset"
-	"skiff/pkg/server/servertest"
 )
 
 // stuckLabel keeps the fake kubelet from making a pod ready.
@@ -32,46 +25,25 @@ const stuckLabel = "stuck"
 // env is a real API server running the Deployment and ReplicaSet controllers and a fake
 // kubelet that makes every pod (unless labeled stuck) Running and Ready.
 type env struct {
-	cs  kubernetes.Interface
-	ns  string
-	ctx context.Context
+	*controllertest.Env
 }
 
 func start(t *testing.T) *env {
 	t.Helper()
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	f := informers.NewSharedInformerFactory(s.Client, 0)
-	bc := record.NewBroadcaster()
-	bc.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: s.Client.CoreV1().Events("")})
-	rec := bc.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "test"})
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	dc := deployment.New(s.Client, f, rec, clock.RealClock{}, log)
-	rsc := replicaset.New(s.Client, f, rec, clock.RealClock{}, log)
-	f.Start(ctx.Done())
-	done := make(chan struct{}, 3)
-	go func() { _ = dc.Run(ctx, 2); done <- struct{}{} }()
-	go func() { _ = rsc.Run(ctx, 2); done <- struct{}{} }()
-	e := &env{cs: s.Client, ns: "deploy-test", ctx: ctx}
-	go func() { e.kubelet(); done <- struct{}{} }()
-	t.Cleanup(func() {
-		cancel()
-		for range 3 {
-			<-done
-		}
-		f.Shutdown()
-		bc.Shutdown()
-	})
-	if _, err := s.Client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: e.ns}}, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return e
+	e := controllertest.Start(t, "deploy-test")
+	dc := deployment.New(e.Client, e.Informers, e.Recorder, clock.RealClock{}, e.Log)
+	rsc := replicaset.New(e.Client, e.Informers, e.Recorder, clock.RealClock{}, e.Log)
+	e.Run(func(ctx context.Context) error { return dc.Run(ctx, 2) })
+	e.Run(func(ctx context.Context) error { return rsc.Run(ctx, 2) })
+	env := &env{e}
+	e.Go(func(context.Context) { env.kubelet() })
+	return env
 }
 
 // kubelet makes pods ready until the context ends.
 func (e *env) kubelet() {
-	for e.ctx.Err() == nil {
-		w, err := e.cs.CoreV1().Pods(e.ns).Watch(e.ctx, metav1.ListOptions{})
+	for e.Ctx.Err() == nil {
+		w, err := e.Client.CoreV1().Pods(e.NS).Watch(e.Ctx, metav1.ListOptions{})
 		if err != nil {
 			time.Sleep(100 * time.Millisecond)
 			continue
@@ -83,7 +55,7 @@ func (e *env) kubelet() {
 			}
 			p.Status.Phase = corev1.PodRunning
 			p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}
-			_, _ = e.cs.CoreV1().Pods(e.ns).UpdateStatus(e.ctx, p, metav1.UpdateOptions{})
+			_, _ = e.Client.CoreV1().Pods(e.NS).UpdateStatus(e.Ctx, p, metav1.UpdateOptions{})
 		}
 		w.Stop()
 	}
@@ -99,17 +71,9 @@ func newDeployment(name string, n int32, image string) *appsv1.Deployment {
 	}
 }
 
-func (e *env) eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(e.ctx, 50*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) { return cond(), nil })
-	if err != nil {
-		t.Fatalf("timed out waiting for %s", what)
-	}
-}
-
 func (e *env) get(t *testing.T, name string) *appsv1.Deployment {
 	t.Helper()
-	d, err := e.cs.AppsV1().Deployments(e.ns).Get(e.ctx, name, metav1.GetOptions{})
+	d, err := e.Client.AppsV1().Deployments(e.NS).Get(e.Ctx, name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,10 +83,10 @@ func (e *env) get(t *testing.T, name string) *appsv1.Deployment {
 // update applies fn to the Deployment, retrying on conflicts.
 func (e *env) update(t *testing.T, name string, fn func(*appsv1.Deployment)) {
 	t.Helper()
-	err := wait.PollUntilContextTimeout(e.ctx, 20*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(e.Ctx, 20*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
 		d := e.get(t, name)
 		fn(d)
-		_, err := e.cs.AppsV1().Deployments(e.ns).Update(e.ctx, d, metav1.UpdateOptions{})
+		_, err := e.Client.AppsV1().Deployments(e.NS).Update(e.Ctx, d, metav1.UpdateOptions{})
 		return err == nil, nil
 	})
 	if err != nil {
@@ -140,7 +104,7 @@ func (e *env) rolledOut(t *testing.T, name string) bool {
 
 func (e *env) replicaSets(t *testing.T) []appsv1.ReplicaSet {
 	t.Helper()
-	list, err := e.cs.AppsV1().ReplicaSets(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, err := e.Client.AppsV1().ReplicaSets(e.NS).List(e.Ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +115,7 @@ func (e *env) replicaSets(t *testing.T) []appsv1.ReplicaSet {
 // current pods after every change, until stop is closed; it returns check's first error.
 func (e *env) podWatch(t *testing.T, check func(pods map[string]*corev1.Pod) error) (stop func() error) {
 	t.Helper()
-	list, err := e.cs.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, err := e.Client.CoreV1().Pods(e.NS).List(e.Ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +123,7 @@ func (e *env) podWatch(t *testing.T, check func(pods map[string]*corev1.Pod) err
 	for i := range list.Items {
 		pods[list.Items[i].Name] = &list.Items[i]
 	}
-	w, err := e.cs.CoreV1().Pods(e.ns).Watch(e.ctx, metav1.ListOptions{ResourceVersion: list.ResourceVersion})
+	w, err := e.Client.CoreV1().Pods(e.NS).Watch(e.Ctx, metav1.ListOptions{ResourceVersion: list.ResourceVersion})
 	if err != nil {
 		t.Fatal(err)
 	}

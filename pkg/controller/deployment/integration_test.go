@@ -22,10 +22,10 @@ func TestRollingUpdateBounds(t *testing.T) {
 	e := start(t)
 	d := newDeployment("web", 4, "img:1")
 	d.Spec.Strategy.RollingUpdate = &appsv1.RollingUpdateDeployment{MaxSurge: ptr.To(intstr.FromInt32(1)), MaxUnavailable: ptr.To(intstr.FromInt32(1))}
-	if _, err := e.cs.AppsV1().Deployments(e.ns).Create(e.ctx, d, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().Deployments(e.NS).Create(e.Ctx, d, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "initial rollout", func() bool { return e.rolledOut(t, "web") })
+	e.Eventually(t, "initial rollout", func() bool { return e.rolledOut(t, "web") })
 	maxSeen, minReady := 0, 4
 	stop := e.podWatch(t, func(pods map[string]*corev1.Pod) error {
 		ready := 0
@@ -41,7 +41,7 @@ func TestRollingUpdateBounds(t *testing.T) {
 		return nil
 	})
 	e.update(t, "web", setImage("img:2"))
-	e.eventually(t, "rollout of img:2", func() bool {
+	e.Eventually(t, "rollout of img:2", func() bool {
 		return e.rolledOut(t, "web") && len(e.pods(t, "img:2")) == 4 && len(e.pods(t, "img:1")) == 0
 	})
 	if err := stop(); err != nil {
@@ -62,7 +62,7 @@ func TestRollingUpdateBounds(t *testing.T) {
 // pods lists the pods running image.
 func (e *env) pods(t *testing.T, image string) []corev1.Pod {
 	t.Helper()
-	list, err := e.cs.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, err := e.Client.CoreV1().Pods(e.NS).List(e.Ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,10 +79,10 @@ func TestRecreate(t *testing.T) {
 	e := start(t)
 	d := newDeployment("db", 3, "img:1")
 	d.Spec.Strategy.Type = appsv1.RecreateDeploymentStrategyType
-	if _, err := e.cs.AppsV1().Deployments(e.ns).Create(e.ctx, d, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().Deployments(e.NS).Create(e.Ctx, d, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "initial rollout", func() bool { return e.rolledOut(t, "db") })
+	e.Eventually(t, "initial rollout", func() bool { return e.rolledOut(t, "db") })
 	stop := e.podWatch(t, func(pods map[string]*corev1.Pod) error {
 		var old, cur int
 		for _, p := range pods {
@@ -98,7 +98,7 @@ func TestRecreate(t *testing.T) {
 		return nil
 	})
 	e.update(t, "db", setImage("img:2"))
-	e.eventually(t, "rollout of img:2", func() bool { return e.rolledOut(t, "db") && len(e.pods(t, "img:2")) == 3 })
+	e.Eventually(t, "rollout of img:2", func() bool { return e.rolledOut(t, "db") && len(e.pods(t, "img:2")) == 3 })
 	if err := stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -115,18 +115,18 @@ func (e *env) rsByRevision(t *testing.T) map[string]appsv1.ReplicaSet {
 
 func TestRollbackReusesOldReplicaSet(t *testing.T) {
 	e := start(t)
-	if _, err := e.cs.AppsV1().Deployments(e.ns).Create(e.ctx, newDeployment("api", 2, "img:1"), metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().Deployments(e.NS).Create(e.Ctx, newDeployment("api", 2, "img:1"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "rollout 1", func() bool { return e.rolledOut(t, "api") })
+	e.Eventually(t, "rollout 1", func() bool { return e.rolledOut(t, "api") })
 	e.update(t, "api", setImage("img:2"))
-	e.eventually(t, "rollout 2", func() bool { return e.rolledOut(t, "api") && len(e.pods(t, "img:2")) == 2 })
+	e.Eventually(t, "rollout 2", func() bool { return e.rolledOut(t, "api") && len(e.pods(t, "img:2")) == 2 })
 	first := e.rsByRevision(t)["1"]
 	// Undo as kubectl does: patch the old ReplicaSet's template (without the hash label) back.
 	tmpl := first.Spec.Template.DeepCopy()
 	delete(tmpl.Labels, appsv1.DefaultDeploymentUniqueLabelKey)
 	e.update(t, "api", func(d *appsv1.Deployment) { d.Spec.Template = *tmpl })
-	e.eventually(t, "rollback", func() bool { return e.rolledOut(t, "api") && len(e.pods(t, "img:1")) == 2 })
+	e.Eventually(t, "rollback", func() bool { return e.rolledOut(t, "api") && len(e.pods(t, "img:1")) == 2 })
 	rss := e.rsByRevision(t)
 	if len(e.replicaSets(t)) != 2 {
 		t.Fatalf("%d replica sets, want the old one reused", len(e.replicaSets(t)))
@@ -142,14 +142,14 @@ func TestRollbackReusesOldReplicaSet(t *testing.T) {
 
 func TestPauseStopsRollout(t *testing.T) {
 	e := start(t)
-	if _, err := e.cs.AppsV1().Deployments(e.ns).Create(e.ctx, newDeployment("web", 2, "img:1"), metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().Deployments(e.NS).Create(e.Ctx, newDeployment("web", 2, "img:1"), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "rollout 1", func() bool { return e.rolledOut(t, "web") })
+	e.Eventually(t, "rollout 1", func() bool { return e.rolledOut(t, "web") })
 	e.update(t, "web", func(d *appsv1.Deployment) { d.Spec.Paused = true })
 	e.update(t, "web", setImage("img:2"))
 	e.update(t, "web", func(d *appsv1.Deployment) { d.Spec.Replicas = ptr.To(int32(3)) })
-	e.eventually(t, "paused scale observed", func() bool {
+	e.Eventually(t, "paused scale observed", func() bool {
 		d := e.get(t, "web")
 		c := deploymentutil.GetDeploymentCondition(d.Status, appsv1.DeploymentProgressing)
 		return d.Status.ObservedGeneration == d.Generation && c != nil && c.Reason == "DeploymentPaused" && d.Status.Replicas == 3
@@ -161,7 +161,7 @@ func TestPauseStopsRollout(t *testing.T) {
 		t.Fatalf("%d new pods while paused", n)
 	}
 	e.update(t, "web", func(d *appsv1.Deployment) { d.Spec.Paused = false })
-	e.eventually(t, "rollout after resume", func() bool { return e.rolledOut(t, "web") && len(e.pods(t, "img:2")) == 3 })
+	e.Eventually(t, "rollout after resume", func() bool { return e.rolledOut(t, "web") && len(e.pods(t, "img:2")) == 3 })
 }
 
 func TestProgressDeadlineExceeded(t *testing.T) {
@@ -169,10 +169,10 @@ func TestProgressDeadlineExceeded(t *testing.T) {
 	d := newDeployment("slow", 2, "img:1")
 	d.Spec.ProgressDeadlineSeconds = ptr.To(int32(2))
 	d.Spec.Template.Labels[stuckLabel] = "true"
-	if _, err := e.cs.AppsV1().Deployments(e.ns).Create(e.ctx, d, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().Deployments(e.NS).Create(e.Ctx, d, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "ProgressDeadlineExceeded", func() bool {
+	e.Eventually(t, "ProgressDeadlineExceeded", func() bool {
 		c := deploymentutil.GetDeploymentCondition(e.get(t, "slow").Status, appsv1.DeploymentProgressing)
 		return c != nil && c.Status == corev1.ConditionFalse && c.Reason == "ProgressDeadlineExceeded"
 	})
@@ -185,19 +185,19 @@ func TestProgressDeadlineExceeded(t *testing.T) {
 func TestAdoptsOrphanReplicaSet(t *testing.T) {
 	e := start(t)
 	d := newDeployment("orph", 1, "img:1")
-	created, err := e.cs.AppsV1().Deployments(e.ns).Create(e.ctx, d, metav1.CreateOptions{})
+	created, err := e.Client.AppsV1().Deployments(e.NS).Create(e.Ctx, d, metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "rollout", func() bool { return e.rolledOut(t, "orph") })
+	e.Eventually(t, "rollout", func() bool { return e.rolledOut(t, "orph") })
 	rs := e.replicaSets(t)[0]
 	patch := fmt.Sprintf(`{"metadata":{"ownerReferences":[{"$patch":"delete","uid":%q}]}}`, created.UID)
 	// Orphan it; the controller adopts it back rather than creating another.
-	if _, err := e.cs.AppsV1().ReplicaSets(e.ns).Patch(e.ctx, rs.Name, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().ReplicaSets(e.NS).Patch(e.Ctx, rs.Name, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "adoption", func() bool {
-		r, err := e.cs.AppsV1().ReplicaSets(e.ns).Get(e.ctx, rs.Name, metav1.GetOptions{})
+	e.Eventually(t, "adoption", func() bool {
+		r, err := e.Client.AppsV1().ReplicaSets(e.NS).Get(e.Ctx, rs.Name, metav1.GetOptions{})
 		ref := metav1.GetControllerOf(r)
 		return err == nil && ref != nil && ref.UID == created.UID
 	})

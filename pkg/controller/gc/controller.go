@@ -3,6 +3,7 @@ package gc
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -17,6 +18,8 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/loop"
 )
 
 // rediscoverEvery is how often the collector looks for new resources to watch.
@@ -28,6 +31,9 @@ type objKey struct {
 	namespace string
 	name      string
 }
+
+// String names the object in logs: "resource.group/version namespace/name".
+func (k objKey) String() string { return k.gvr.String() + " " + k.cacheKey() }
 
 func (k objKey) cacheKey() string {
 	if k.namespace == "" {
@@ -56,8 +62,7 @@ func New(cs kubernetes.Interface, md metadata.Interface, rec record.EventRecorde
 		md: md, disc: disc, rec: rec, clk: clk, log: log.With("controller", "garbagecollector"),
 		mapper: restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(disc)),
 		mons:   newMonitors(metadatainformer.NewSharedInformerFactory(md, 0)),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[objKey](),
-			workqueue.TypedRateLimitingQueueConfig[objKey]{Name: "garbagecollector"}),
+		queue:  loop.NewQueue[objKey]("garbagecollector"),
 	}
 }
 
@@ -76,12 +81,9 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 	if !cache.WaitForCacheSync(ctx.Done(), c.mons.synced) {
 		return nil
 	}
-	for range workers {
-		go func() {
-			for c.next(ctx) {
-			}
-		}()
-	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { loop.Work(ctx, c.queue, workers, loop.NoRequeue(c.reconcile), c.log) })
 	t := c.clk.NewTicker(rediscoverEvery)
 	defer t.Stop()
 	for {
@@ -109,21 +111,6 @@ func (c *Controller) rediscover(ctx context.Context) error {
 		return aerr
 	}
 	return err
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	k, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(k)
-	if err := c.reconcile(ctx, k); err != nil {
-		c.log.Debug("collect failed", "resource", k.gvr.String(), "namespace", k.namespace, "name", k.name, "err", err)
-		c.queue.AddRateLimited(k)
-		return true
-	}
-	c.queue.Forget(k)
-	return true
 }
 
 // handler returns the event handler for one resource's informer.

@@ -2,10 +2,7 @@ package gc_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
-	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -15,28 +12,24 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/metadata"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/gc"
-	"skiff/pkg/server/servertest"
 )
 
 const ns = "default"
 
 func startGC(t *testing.T) kubernetes.Interface {
 	t.Helper()
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	md, err := metadata.NewForConfig(s.Config)
+	e := controllertest.Start(t, "")
+	md, err := metadata.NewForConfig(e.Server.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	c := gc.New(s.Client, md, record.NewFakeRecorder(100), clock.RealClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	go func() { defer close(done); _ = c.Run(ctx, 2) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return s.Client
+	c := gc.New(e.Client, md, e.Recorder, clock.RealClock{}, e.Log)
+	e.Run(func(ctx context.Context) error { return c.Run(ctx, 2) })
+	return e.Client
 }
 
 func ownerRef(apiVersion, kind string, owner metav1.Object, block bool) metav1.OwnerReference {
@@ -78,13 +71,6 @@ func cmGone(cs kubernetes.Interface, name string) wait.ConditionWithContextFunc 
 	})
 }
 
-func eventually(t *testing.T, what string, cond wait.ConditionWithContextFunc) {
-	t.Helper()
-	if err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 30*time.Second, true, cond); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
 func del(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
@@ -101,21 +87,21 @@ func TestGarbageCollector(t *testing.T) {
 		b := mustCM(t, cs, "bg-b", nil, cmRef(a))
 		c := mustCM(t, cs, "bg-c", nil, cmRef(b))
 		del(t, cs.CoreV1().ConfigMaps(ns).Delete(ctx, a.Name, metav1.DeleteOptions{}))
-		eventually(t, "bg-b deleted", cmGone(cs, b.Name))
-		eventually(t, "bg-c deleted", cmGone(cs, c.Name))
+		controllertest.Eventually(t, "bg-b deleted", cmGone(cs, b.Name))
+		controllertest.Eventually(t, "bg-c deleted", cmGone(cs, c.Name))
 	})
 
 	t.Run("owner never existed", func(t *testing.T) {
 		ghost := &metav1.ObjectMeta{Name: "ghost", UID: types.UID("00000000-0000-0000-0000-000000000001")}
 		d := mustCM(t, cs, "orphan-of-ghost", nil, cmRef(ghost))
-		eventually(t, "dependent of ghost deleted", cmGone(cs, d.Name))
+		controllertest.Eventually(t, "dependent of ghost deleted", cmGone(cs, d.Name))
 	})
 
 	t.Run("solid owner keeps dependent, dangling ref removed", func(t *testing.T) {
 		owner := mustCM(t, cs, "solid-owner", nil)
 		ghost := &metav1.ObjectMeta{Name: "ghost2", UID: types.UID("00000000-0000-0000-0000-000000000002")}
 		d := mustCM(t, cs, "two-owners", nil, cmRef(owner), cmRef(ghost))
-		eventually(t, "dangling ref removed", func(ctx context.Context) (bool, error) {
+		controllertest.Eventually(t, "dangling ref removed", func(ctx context.Context) (bool, error) {
 			got, err := cs.CoreV1().ConfigMaps(ns).Get(ctx, d.Name, metav1.GetOptions{})
 			if err != nil {
 				return false, err
@@ -129,7 +115,7 @@ func TestGarbageCollector(t *testing.T) {
 		d := mustCM(t, cs, "orph-dep", nil, cmRef(o))
 		orphan := metav1.DeletePropagationOrphan
 		del(t, cs.CoreV1().ConfigMaps(ns).Delete(ctx, o.Name, metav1.DeleteOptions{PropagationPolicy: &orphan}))
-		eventually(t, "owner deleted", cmGone(cs, o.Name))
+		controllertest.Eventually(t, "owner deleted", cmGone(cs, o.Name))
 		got, err := cs.CoreV1().ConfigMaps(ns).Get(ctx, d.Name, metav1.GetOptions{})
 		if err != nil {
 			t.Fatalf("orphaned dependent: %v", err)
@@ -163,7 +149,7 @@ func testForeground(t *testing.T, cs kubernetes.Interface) {
 
 	fg := metav1.DeletePropagationForeground
 	del(t, cs.AppsV1().Deployments(ns).Delete(ctx, d.Name, metav1.DeleteOptions{PropagationPolicy: &fg}))
-	eventually(t, "pod marked for deletion", func(ctx context.Context) (bool, error) {
+	controllertest.Eventually(t, "pod marked for deletion", func(ctx context.Context) (bool, error) {
 		p, err := cs.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
 		return err == nil && p.DeletionTimestamp != nil, err
 	})
@@ -175,7 +161,7 @@ func testForeground(t *testing.T, cs kubernetes.Interface) {
 	p.Finalizers = nil
 	_, err = cs.CoreV1().Pods(ns).Update(ctx, p, metav1.UpdateOptions{})
 	del(t, err)
-	eventually(t, "deployment deleted", gone(func(ctx context.Context) error {
+	controllertest.Eventually(t, "deployment deleted", gone(func(ctx context.Context) error {
 		_, err := cs.AppsV1().Deployments(ns).Get(ctx, d.Name, metav1.GetOptions{})
 		return err
 	}))

@@ -2,16 +2,17 @@ package gc
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"skiff/pkg/controller/loop"
 )
 
 // errNotSynced asks for a retry while some informer has not synced: deciding that an owner has
 // no dependents needs every cache.
-var errNotSynced = errors.New("informers not synced")
+var errNotSynced = fmt.Errorf("informers not synced: %w", loop.ErrRetry)
 
 // reconcile collects one object: an owner being deleted with a collector finalizer is
 // orphaned or deletes its dependents; an object with owners is kept, unlinked or deleted.

@@ -3,7 +3,6 @@ package job
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -17,6 +16,9 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/expectations"
+	"skiff/pkg/controller/loop"
 )
 
 // Controller reconciles Jobs with their pods.
@@ -29,7 +31,7 @@ type Controller struct {
 	clk         clock.PassiveClock
 	log         *slog.Logger
 	queue       workqueue.TypedRateLimitingInterface[string]
-	exp         *expectations
+	exp         *expectations.Expectations
 	backoffBase time.Duration // first pod-failure backoff (10 s; shortened by tests)
 }
 
@@ -41,14 +43,12 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	c := &Controller{
 		cs: cs, jobs: jobInf.Lister(), pods: podInf.Lister(), rec: rec, clk: clk,
 		log:         log.With("controller", "job"),
-		queue:       workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](), workqueue.TypedRateLimitingQueueConfig[string]{Name: "job"}),
-		exp:         newExpectations(clk),
+		queue:       loop.NewQueue[string]("job"),
+		exp:         expectations.New(clk),
 		backoffBase: defaultBackoffBase,
 	}
 	c.synced = []cache.InformerSynced{jobInf.Informer().HasSynced, podInf.Informer().HasSynced}
-	_, _ = jobInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: c.enqueue, UpdateFunc: func(_, n any) { c.enqueue(n) }, DeleteFunc: c.enqueue,
-	})
+	_, _ = jobInf.Informer().AddEventHandler(loop.Handler(c.queue))
 	_, _ = podInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: c.podAdded, UpdateFunc: c.podUpdated, DeleteFunc: c.podDeleted,
 	})
@@ -57,42 +57,7 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 
 // Run waits for the caches to sync, then runs workers until ctx ends; it returns nil.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return nil
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c.next(ctx) {
-			}
-		})
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	key, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(key)
-	if err := c.sync(ctx, key); err != nil {
-		c.log.Warn("sync failed", "job", key, "err", err)
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
-		c.queue.Add(key)
-	}
+	return loop.Run(ctx, c.queue, workers, c.synced, c.sync, c.log)
 }
 
 // ownerKey returns the key of the Job named as pod's controller (whether or not it exists).
@@ -107,7 +72,7 @@ func ownerKey(pod *corev1.Pod) (string, bool) {
 func (c *Controller) podAdded(obj any) {
 	pod := obj.(*corev1.Pod)
 	if key, ok := ownerKey(pod); ok {
-		c.exp.observed(key, 1, 0)
+		c.exp.CreationObserved(key)
 		c.queue.Add(key)
 	}
 }
@@ -122,25 +87,19 @@ func (c *Controller) podUpdated(oldObj, newObj any) {
 		return
 	}
 	if old.DeletionTimestamp == nil && cur.DeletionTimestamp != nil {
-		c.exp.observed(key, 0, 1)
+		c.exp.DeletionObserved(key, expectations.PodKey(cur))
 	}
 	c.queue.Add(key)
 }
 
 func (c *Controller) podDeleted(obj any) {
-	pod, ok := obj.(*corev1.Pod)
+	pod, ok := loop.Unwrap[*corev1.Pod](obj)
 	if !ok {
-		tomb, isTomb := obj.(cache.DeletedFinalStateUnknown)
-		if !isTomb {
-			return
-		}
-		if pod, ok = tomb.Obj.(*corev1.Pod); !ok {
-			return
-		}
+		return
 	}
 	if key, ok := ownerKey(pod); ok {
 		if pod.DeletionTimestamp == nil {
-			c.exp.observed(key, 0, 1)
+			c.exp.DeletionObserved(key, expectations.PodKey(pod))
 		}
 		c.queue.Add(key)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -16,41 +17,40 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/cache"
+
+	"skiff/pkg/controller/expectations"
 )
 
 // sync reconciles one Job by key: decide from the caches, then write status, strip finalizers,
-// delete and create pods.
-func (c *Controller) sync(ctx context.Context, key string) error {
+// delete and create pods. requeue asks for a timed resync (backoff, deadlines).
+func (c *Controller) sync(ctx context.Context, key string) (requeue time.Duration, err error) {
 	ns, name, err := cache.SplitMetaNamespaceKey(key)
 	if err != nil {
-		return nil
+		return 0, nil
 	}
 	job, err := c.jobs.Jobs(ns).Get(name)
 	if apierrors.IsNotFound(err) {
-		c.exp.forget(key)
-		return c.releaseOrphans(ctx, ns, name, "")
+		c.exp.Forget(key)
+		return 0, c.releaseOrphans(ctx, ns, name, "")
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := c.releaseOrphans(ctx, ns, name, job.UID); err != nil {
-		return err
+		return 0, err
 	}
 	if job.DeletionTimestamp != nil {
-		return c.stripFinalizers(ctx, c.ownedPods(job))
+		return 0, c.stripFinalizers(ctx, c.ownedPods(job))
 	}
 	if done, err := c.expireTTL(ctx, job); done || err != nil {
-		return err
+		return 0, err
 	}
-	canManage := c.exp.satisfied(key)
+	canManage := c.exp.Satisfied(key)
 	p := decide(input{job: job, pods: c.ownedPods(job), now: c.clk.Now(), canManage: canManage, backoffBase: c.backoffBase})
 	if err := c.apply(ctx, job, p); err != nil {
-		return err
+		return 0, err
 	}
-	if p.requeueAfter > 0 {
-		c.queue.AddAfter(key, p.requeueAfter)
-	}
-	return nil
+	return p.requeueAfter, nil
 }
 
 // ownedPods lists the cached pods job controls.
@@ -97,7 +97,7 @@ func (c *Controller) apply(ctx context.Context, job *batchv1.Job, p plan) error 
 		c.rec.Event(job, e.typ, e.reason, e.msg)
 	}
 	if len(p.delete) > 0 || len(p.create) > 0 {
-		c.exp.expect(jobKey(job), len(p.create), len(p.delete))
+		c.exp.Expect(jobKey(job), len(p.create), expectations.PodKeys(p.delete))
 	}
 	return errors.Join(c.deletePods(ctx, job, p.delete), c.createPods(ctx, job, p.create))
 }
@@ -145,13 +145,13 @@ func (c *Controller) deletePods(ctx context.Context, job *batchv1.Job, pods []*c
 		p := pods[i]
 		if hasFinalizer(p) {
 			if err := c.stripFinalizer(ctx, p); err != nil {
-				c.exp.observed(jobKey(job), 0, 1)
+				c.exp.DeletionObserved(jobKey(job), expectations.PodKey(p))
 				return err
 			}
 		}
 		err := c.cs.CoreV1().Pods(p.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &p.UID}})
 		if err != nil {
-			c.exp.observed(jobKey(job), 0, 1)
+			c.exp.DeletionObserved(jobKey(job), expectations.PodKey(p))
 			if apierrors.IsNotFound(err) || apierrors.IsConflict(err) {
 				return nil
 			}
@@ -168,7 +168,7 @@ func (c *Controller) createPods(ctx context.Context, job *batchv1.Job, indexes [
 	return parallel(len(indexes), func(i int) error {
 		pod, err := c.cs.CoreV1().Pods(job.Namespace).Create(ctx, newPod(job, indexes[i]), metav1.CreateOptions{})
 		if err != nil {
-			c.exp.observed(jobKey(job), 1, 0)
+			c.exp.CreationObserved(jobKey(job))
 			c.rec.Eventf(job, corev1.EventTypeWarning, "FailedCreate", "Error creating: %v", err)
 			return fmt.Errorf("create pod: %w", err)
 		}

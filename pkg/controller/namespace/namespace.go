@@ -19,7 +19,13 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/util/workqueue"
+
+	"skiff/pkg/controller/loop"
 )
+
+// contentPoll is how long a terminating namespace waits before its remaining content is
+// looked at again.
+const contentPoll = time.Second
 
 // Controller reconciles terminating namespaces.
 type Controller struct {
@@ -33,7 +39,7 @@ type Controller struct {
 // New returns a controller; Run starts it.
 func New(cs kubernetes.Interface, dyn dynamic.Interface, log *slog.Logger) *Controller {
 	return &Controller{cs: cs, dyn: dyn, disc: cs.Discovery(), log: log.With("controller", "namespace"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](), workqueue.TypedRateLimitingQueueConfig[string]{Name: "namespace"})}
+		queue: loop.NewQueue[string]("namespace")}
 }
 
 // Run watches namespaces and reconciles terminating ones until ctx ends.
@@ -47,76 +53,48 @@ func (c *Controller) Run(ctx context.Context) error {
 	}
 	inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: enqueue, UpdateFunc: func(_, n any) { enqueue(n) }})
 	f.Start(ctx.Done())
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
-		return nil
-	}
-	go func() {
-		for c.next(ctx) {
-		}
-	}()
-	<-ctx.Done()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	name, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(name)
-	requeue, err := c.reconcile(ctx, name)
-	switch {
-	case err != nil:
-		c.log.Warn("reconcile failed", "namespace", name, "err", err)
-		c.queue.AddRateLimited(name)
-	case requeue:
-		c.queue.AddAfter(name, time.Second)
-	default:
-		c.queue.Forget(name)
-	}
-	return true
+	return loop.Run(ctx, c.queue, 1, []cache.InformerSynced{inf.HasSynced}, c.reconcile, c.log)
 }
 
 // reconcile deletes everything in a terminating namespace; when nothing is left it removes the
-// "kubernetes" finalizer. requeue is true while content remains.
-func (c *Controller) reconcile(ctx context.Context, name string) (requeue bool, err error) {
+// "kubernetes" finalizer. While content remains it asks to run again after contentPoll.
+func (c *Controller) reconcile(ctx context.Context, name string) (requeue time.Duration, err error) {
 	ns, err := c.cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return false, nil
+		return 0, nil
 	}
 	if err != nil || ns.DeletionTimestamp == nil {
-		return false, err
+		return 0, err
 	}
 	gvrs, err := c.namespacedResources()
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	remaining := 0
 	for _, gvr := range gvrs {
 		r := c.dyn.Resource(gvr).Namespace(name)
 		if err := r.DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}); err != nil && !apierrors.IsNotFound(err) {
-			return false, fmt.Errorf("delete %s: %w", gvr.Resource, err)
+			return 0, fmt.Errorf("delete %s: %w", gvr.Resource, err)
 		}
 		list, err := r.List(ctx, metav1.ListOptions{})
 		if err != nil {
-			return false, fmt.Errorf("list %s: %w", gvr.Resource, err)
+			return 0, fmt.Errorf("list %s: %w", gvr.Resource, err)
 		}
 		remaining += len(list.Items)
 	}
 	if remaining > 0 {
-		return true, nil
+		return contentPoll, nil
 	}
 	if !slices.Contains(ns.Spec.Finalizers, corev1.FinalizerKubernetes) {
-		return false, nil
+		return 0, nil
 	}
 	ns = ns.DeepCopy()
 	ns.Spec.Finalizers = slices.DeleteFunc(ns.Spec.Finalizers, func(f corev1.FinalizerName) bool { return f == corev1.FinalizerKubernetes })
 	_, err = c.cs.CoreV1().Namespaces().Finalize(ctx, ns, metav1.UpdateOptions{})
 	if apierrors.IsNotFound(err) {
-		return false, nil
+		return 0, nil
 	}
-	return false, err
+	return 0, err
 }
 
 func (c *Controller) namespacedResources() ([]schema.GroupVersionResource, error) {

@@ -3,6 +3,7 @@ package nodelifecycle
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -14,6 +15,8 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/loop"
 )
 
 // Skiff's defaults (upstream: 40 s grace, 5 s monitor period). Agents renew their lease every
@@ -72,9 +75,8 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	c := &Controller{
 		cfg: cfg.withDefaults(), cs: cs, nodes: nodeInf.Lister(), leases: leaseInf.Lister(), pods: podInf.Informer().GetIndexer(),
 		rec: rec, clk: clk, log: log.With("controller", "nodelifecycle"), probes: map[string]probe{},
-		synced: []cache.InformerSynced{nodeInf.Informer().HasSynced, leaseInf.Informer().HasSynced, podInf.Informer().HasSynced},
-		evictions: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
-			workqueue.TypedRateLimitingQueueConfig[string]{Name: "nodelifecycle-eviction", Clock: clk}),
+		synced:    []cache.InformerSynced{nodeInf.Informer().HasSynced, leaseInf.Informer().HasSynced, podInf.Informer().HasSynced},
+		evictions: loop.NewQueueOnClock[string]("nodelifecycle-eviction", clk),
 	}
 	_ = podInf.Informer().AddIndexers(cache.Indexers{podsByNode: func(obj any) ([]string, error) {
 		if p, ok := obj.(*corev1.Pod); ok && p.Spec.NodeName != "" {
@@ -121,12 +123,9 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
 		return nil
 	}
-	for range workers {
-		go func() {
-			for c.nextEviction(ctx) {
-			}
-		}()
-	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { loop.Work(ctx, c.evictions, workers, c.evict, c.log) })
 	t := c.clk.NewTicker(c.cfg.MonitorPeriod)
 	defer t.Stop()
 	for {
@@ -137,24 +136,4 @@ func (c *Controller) Run(ctx context.Context, workers int) error {
 		case <-t.C():
 		}
 	}
-}
-
-func (c *Controller) nextEviction(ctx context.Context) bool {
-	name, quit := c.evictions.Get()
-	if quit {
-		return false
-	}
-	defer c.evictions.Done(name)
-	next, err := c.evict(ctx, name)
-	switch {
-	case err != nil:
-		c.log.Warn("evict pods failed", "node", name, "err", err)
-		c.evictions.AddRateLimited(name)
-	case next > 0:
-		c.evictions.Forget(name)
-		c.evictions.AddAfter(name, next)
-	default:
-		c.evictions.Forget(name)
-	}
-	return true
 }

@@ -2,8 +2,6 @@ package nodelifecycle_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -12,15 +10,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/nodelifecycle"
-	"skiff/pkg/server/servertest"
 )
 
 // fakeAgent renews a node's lease every 300 ms while not paused.
@@ -93,13 +88,6 @@ func unreachableFor(s *int64) corev1.Toleration {
 	return corev1.Toleration{Key: corev1.TaintNodeUnreachable, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: s}
 }
 
-func eventually(t *testing.T, what string, cond wait.ConditionWithContextFunc) {
-	t.Helper()
-	if err := wait.PollUntilContextTimeout(context.Background(), 100*time.Millisecond, 30*time.Second, true, cond); err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-}
-
 // deletedAt returns when a pod was marked for deletion (zero if not), or ok=true if gone.
 func deletedAt(ctx context.Context, cs kubernetes.Interface, name string) (at time.Time, marked bool, err error) {
 	p, err := cs.CoreV1().Pods("default").Get(ctx, name, metav1.GetOptions{})
@@ -153,21 +141,15 @@ func watchNeverTainted(t *testing.T, ctx context.Context, cs kubernetes.Interfac
 }
 
 func TestNodeLifecycle(t *testing.T) {
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	cs := s.Client
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	e := controllertest.Start(t, "")
+	cs, ctx := e.Client, e.Ctx
 	dead := startAgent(t, ctx, cs, "dead")
 	flaky := startAgent(t, ctx, cs, "flaky")
 	checkFlaky := watchNeverTainted(t, ctx, cs, "flaky")
 
-	f := informers.NewSharedInformerFactory(cs, 0)
-	c := nodelifecycle.New(cs, f, record.NewFakeRecorder(100), clock.RealClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	c := nodelifecycle.New(cs, e.Informers, e.Recorder, clock.RealClock{}, e.Log,
 		nodelifecycle.Config{GracePeriod: 3 * time.Second, MonitorPeriod: 200 * time.Millisecond})
-	f.Start(ctx.Done())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = c.Run(ctx, 2) }()
-	defer func() { cancel(); <-done; f.Shutdown() }()
+	e.Run(func(ctx context.Context) error { return c.Run(ctx, 2) })
 
 	two := int64(2)
 	podOn(t, cs, "no-toleration", "dead")
@@ -182,7 +164,7 @@ func TestNodeLifecycle(t *testing.T) {
 	flaky.paused.Store(false)
 
 	var added time.Time
-	eventually(t, "dead node Unknown and tainted unreachable", func(ctx context.Context) (bool, error) {
+	controllertest.Eventually(t, "dead node Unknown and tainted unreachable", func(ctx context.Context) (bool, error) {
 		n, err := cs.CoreV1().Nodes().Get(ctx, "dead", metav1.GetOptions{})
 		if err != nil {
 			return false, err
@@ -195,12 +177,12 @@ func TestNodeLifecycle(t *testing.T) {
 		ready := n.Status.Conditions[0]
 		return ready.Status == corev1.ConditionUnknown && ready.Reason == "NodeStatusUnknown", nil
 	})
-	eventually(t, "untolerating pod evicted", func(ctx context.Context) (bool, error) {
+	controllertest.Eventually(t, "untolerating pod evicted", func(ctx context.Context) (bool, error) {
 		_, marked, err := deletedAt(ctx, cs, "no-toleration")
 		return marked, err
 	})
 	var evicted time.Time
-	eventually(t, "pod tolerating 2s evicted", func(ctx context.Context) (bool, error) {
+	controllertest.Eventually(t, "pod tolerating 2s evicted", func(ctx context.Context) (bool, error) {
 		at, marked, err := deletedAt(ctx, cs, "tolerates-2s")
 		evicted = at
 		return marked, err
@@ -216,7 +198,7 @@ func TestNodeLifecycle(t *testing.T) {
 
 	dead.paused.Store(false)
 	dead.postReady(t, ctx)
-	eventually(t, "recovered node untainted", func(ctx context.Context) (bool, error) {
+	controllertest.Eventually(t, "recovered node untainted", func(ctx context.Context) (bool, error) {
 		n, err := cs.CoreV1().Nodes().Get(ctx, "dead", metav1.GetOptions{})
 		return err == nil && len(n.Spec.Taints) == 0, err
 	})

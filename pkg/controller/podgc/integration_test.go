@@ -2,8 +2,6 @@ package podgc_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -11,13 +9,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/podgc"
-	"skiff/pkg/server/servertest"
 )
 
 func mkPod(t *testing.T, cs kubernetes.Interface, name, node string, phase corev1.PodPhase) {
@@ -51,9 +47,8 @@ func podNames(ctx context.Context, cs kubernetes.Interface) ([]string, error) {
 }
 
 func TestPodGC(t *testing.T) {
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	cs := s.Client
-	ctx := context.Background()
+	e := controllertest.Start(t, "")
+	cs, ctx := e.Client, context.Background()
 	if _, err := cs.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "alive"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -68,14 +63,9 @@ func TestPodGC(t *testing.T) {
 	mkPod(t, cs, "running", "alive", corev1.PodRunning)
 	mkPod(t, cs, "on-doomed", "doomed", corev1.PodRunning)
 
-	rctx, cancel := context.WithCancel(ctx)
-	f := informers.NewSharedInformerFactory(cs, 0)
-	c := podgc.New(cs, f, record.NewFakeRecorder(10), clock.RealClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)),
+	c := podgc.New(cs, e.Informers, e.Recorder, clock.RealClock{}, e.Log,
 		podgc.Config{Quarantine: time.Second, TerminatedPodThreshold: 1, Period: 200 * time.Millisecond})
-	f.Start(rctx.Done())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = c.Run(rctx) }()
-	defer func() { cancel(); <-done; f.Shutdown() }()
+	e.Run(c.Run)
 
 	want := []string{"done-3", "on-doomed", "running"}
 	if err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {

@@ -3,12 +3,10 @@ package replicaset
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
@@ -19,6 +17,9 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/expectations"
+	"skiff/pkg/controller/loop"
 )
 
 // burstReplicas caps the pods one sync creates or deletes.
@@ -34,7 +35,7 @@ type Controller struct {
 	clk    clock.PassiveClock
 	log    *slog.Logger
 	queue  workqueue.TypedRateLimitingInterface[string]
-	exp    *expectations
+	exp    *expectations.Expectations
 }
 
 // New returns a controller whose ReplicaSet and pod informers are registered with f (which the
@@ -45,12 +46,13 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	c := &Controller{
 		cs: cs, rsList: rsInf.Lister(), pods: podInf.Lister(), rec: rec, clk: clk,
 		log:   log.With("controller", "replicaset"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](), workqueue.TypedRateLimitingQueueConfig[string]{Name: "replicaset"}),
-		exp:   newExpectations(clk),
+		queue: loop.NewQueue[string]("replicaset"),
+		exp:   expectations.New(clk),
 	}
 	c.synced = []cache.InformerSynced{rsInf.Informer().HasSynced, podInf.Informer().HasSynced}
+	enqueue := loop.Enqueue(c.queue)
 	_, _ = rsInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: c.enqueue, UpdateFunc: func(_, n any) { c.enqueue(n) }, DeleteFunc: c.rsDeleted,
+		AddFunc: enqueue, UpdateFunc: func(_, n any) { enqueue(n) }, DeleteFunc: c.rsDeleted,
 	})
 	_, _ = podInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: c.podAdded, UpdateFunc: c.podUpdated, DeleteFunc: c.podDeleted,
@@ -60,46 +62,7 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 
 // Run waits for the caches to sync, then runs workers until ctx ends; it returns nil.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return nil
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c.next(ctx) {
-			}
-		})
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	key, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(key)
-	if err := c.sync(ctx, key); err != nil {
-		level := slog.LevelWarn
-		if apierrors.IsConflict(err) {
-			level = slog.LevelDebug // a stale cache; the retry reads the newer object
-		}
-		c.log.Log(ctx, level, "sync failed", "replicaset", key, "err", err)
-		c.queue.AddRateLimited(key)
-		return true
-	}
-	c.queue.Forget(key)
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if key, err := cache.MetaNamespaceKeyFunc(obj); err == nil {
-		c.queue.Add(key)
-	}
+	return loop.Run(ctx, c.queue, workers, c.synced, loop.NoRequeue(c.sync), c.log)
 }
 
 func (c *Controller) rsDeleted(obj any) {
@@ -107,7 +70,7 @@ func (c *Controller) rsDeleted(obj any) {
 	if err != nil {
 		return
 	}
-	c.exp.forget(key)
+	c.exp.Forget(key)
 	c.queue.Add(key)
 }
 
@@ -133,7 +96,7 @@ func (c *Controller) enqueueMatching(pod *corev1.Pod) {
 	for _, rs := range list {
 		sel, err := metav1.LabelSelectorAsSelector(rs.Spec.Selector)
 		if err == nil && !sel.Empty() && sel.Matches(labels.Set(pod.Labels)) {
-			c.enqueue(rs)
+			c.queue.Add(rsKey(rs))
 		}
 	}
 }
@@ -145,7 +108,7 @@ func (c *Controller) podAdded(obj any) {
 		return
 	}
 	if key, ok := c.ownerKey(pod); ok {
-		c.exp.creationObserved(key)
+		c.exp.CreationObserved(key)
 		c.queue.Add(key)
 		return
 	}
@@ -197,7 +160,7 @@ func (c *Controller) podDeleted(obj any) {
 		}
 	}
 	if key, ok := c.ownerKey(pod); ok {
-		c.exp.deletionObserved(key, pod.Namespace+"/"+pod.Name)
+		c.exp.DeletionObserved(key, expectations.PodKey(pod))
 		c.queue.Add(key)
 	}
 }

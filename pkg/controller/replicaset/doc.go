@@ -4,6 +4,6 @@
 // ReplicaSet status.
 //
 // Each sync decides from the informer caches (pure functions in plan.go, rank.go, status.go) and
-// then applies the decision (sync.go). Expectations (expectations.go) keep a ReplicaSet from
+// then applies the decision (sync.go). Expectations (package expectations) keep a ReplicaSet from
 // creating or deleting twice before the pod informer has observed its previous writes.
 package replicaset

@@ -2,54 +2,31 @@ package replicaset_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/kubernetes/scheme"
-	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/replicaset"
-	"skiff/pkg/server/servertest"
 )
 
-// env is a real API server with this controller running, and a fresh namespace.
+// env is a real API server with the controller under test running, and a fresh namespace.
 type env struct {
-	cs  kubernetes.Interface
-	ns  string
-	ctx context.Context
+	*controllertest.Env
 }
 
 func start(t *testing.T) *env {
 	t.Helper()
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	f := informers.NewSharedInformerFactory(s.Client, 0)
-	bc := record.NewBroadcaster()
-	bc.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: s.Client.CoreV1().Events("")})
-	rec := bc.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "test"})
-	c := replicaset.New(s.Client, f, rec, clock.RealClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	f.Start(ctx.Done())
-	done := make(chan error)
-	go func() { done <- c.Run(ctx, 2) }()
-	t.Cleanup(func() { cancel(); <-done; f.Shutdown(); bc.Shutdown() })
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "rs-test"}}
-	if _, err := s.Client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return &env{cs: s.Client, ns: ns.Name, ctx: ctx}
+	e := controllertest.Start(t, "rs-test")
+	c := replicaset.New(e.Client, e.Informers, e.Recorder, clock.RealClock{}, e.Log)
+	e.Run(func(ctx context.Context) error { return c.Run(ctx, 2) })
+	return &env{e}
 }
 
 func newRS(name string, n int32) *appsv1.ReplicaSet {
@@ -65,7 +42,7 @@ func newRS(name string, n int32) *appsv1.ReplicaSet {
 // pods lists the active pods controlled by the ReplicaSet named rs.
 func (e *env) pods(t *testing.T, rs string) []corev1.Pod {
 	t.Helper()
-	list, err := e.cs.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{})
+	list, err := e.Client.CoreV1().Pods(e.NS).List(e.Ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,39 +52,30 @@ func (e *env) pods(t *testing.T, rs string) []corev1.Pod {
 	})
 }
 
-// eventually polls cond for up to 30 s.
-func (e *env) eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(e.ctx, 50*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) { return cond(), nil })
-	if err != nil {
-		t.Fatalf("timed out waiting for %s", what)
-	}
-}
-
 func (e *env) makeReady(t *testing.T, p corev1.Pod) {
 	t.Helper()
 	p.Status.Phase = corev1.PodRunning
 	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}
-	if _, err := e.cs.CoreV1().Pods(e.ns).UpdateStatus(e.ctx, &p, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.CoreV1().Pods(e.NS).UpdateStatus(e.Ctx, &p, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func (e *env) scale(t *testing.T, name string, n int32) {
 	t.Helper()
-	rs, err := e.cs.AppsV1().ReplicaSets(e.ns).Get(e.ctx, name, metav1.GetOptions{})
+	rs, err := e.Client.AppsV1().ReplicaSets(e.NS).Get(e.Ctx, name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rs.Spec.Replicas = ptr.To(n)
-	if _, err := e.cs.AppsV1().ReplicaSets(e.ns).Update(e.ctx, rs, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().ReplicaSets(e.NS).Update(e.Ctx, rs, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 func (e *env) status(t *testing.T, name string) appsv1.ReplicaSetStatus {
 	t.Helper()
-	rs, err := e.cs.AppsV1().ReplicaSets(e.ns).Get(e.ctx, name, metav1.GetOptions{})
+	rs, err := e.Client.AppsV1().ReplicaSets(e.NS).Get(e.Ctx, name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,10 +93,10 @@ func podNames(pods []corev1.Pod) []string {
 
 func TestScaleUpAndDown(t *testing.T) {
 	e := start(t)
-	if _, err := e.cs.AppsV1().ReplicaSets(e.ns).Create(e.ctx, newRS("web", 3), metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().ReplicaSets(e.NS).Create(e.Ctx, newRS("web", 3), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "3 pods", func() bool { return len(e.pods(t, "web")) == 3 })
+	e.Eventually(t, "3 pods", func() bool { return len(e.pods(t, "web")) == 3 })
 	pods := e.pods(t, "web")
 	for _, p := range pods {
 		if p.GenerateName != "web-" || !*metav1.GetControllerOf(&p).BlockOwnerDeletion {
@@ -137,36 +105,36 @@ func TestScaleUpAndDown(t *testing.T) {
 	}
 	e.makeReady(t, pods[0])
 	e.makeReady(t, pods[2])
-	e.eventually(t, "status ready 2", func() bool {
+	e.Eventually(t, "status ready 2", func() bool {
 		st := e.status(t, "web")
 		return st.Replicas == 3 && st.ReadyReplicas == 2 && st.AvailableReplicas == 2 && st.FullyLabeledReplicas == 3 && st.ObservedGeneration == 1
 	})
 	e.scale(t, "web", 2)
-	e.eventually(t, "2 pods", func() bool { return len(e.pods(t, "web")) == 2 })
+	e.Eventually(t, "2 pods", func() bool { return len(e.pods(t, "web")) == 2 })
 	if diff := cmp.Diff(podNames([]corev1.Pod{pods[0], pods[2]}), podNames(e.pods(t, "web"))); diff != "" {
 		t.Errorf("scale-down kept the wrong pods (-want +got):\n%s", diff)
 	}
 	e.scale(t, "web", 5)
-	e.eventually(t, "5 pods", func() bool { return len(e.pods(t, "web")) == 5 })
-	e.eventually(t, "status 5", func() bool { st := e.status(t, "web"); return st.Replicas == 5 && st.ObservedGeneration == 3 })
+	e.Eventually(t, "5 pods", func() bool { return len(e.pods(t, "web")) == 5 })
+	e.Eventually(t, "status 5", func() bool { st := e.status(t, "web"); return st.Replicas == 5 && st.ObservedGeneration == 3 })
 	e.scale(t, "web", 0)
-	e.eventually(t, "0 pods", func() bool { return len(e.pods(t, "web")) == 0 })
-	e.eventually(t, "status 0", func() bool { return e.status(t, "web").Replicas == 0 })
+	e.Eventually(t, "0 pods", func() bool { return len(e.pods(t, "web")) == 0 })
+	e.Eventually(t, "status 0", func() bool { return e.status(t, "web").Replicas == 0 })
 }
 
 func TestAdoptAndRelease(t *testing.T) {
 	e := start(t)
 	orphan := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "orphan", Labels: map[string]string{"app": "api"}},
 		Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "busybox:1.36"}}}}
-	if _, err := e.cs.CoreV1().Pods(e.ns).Create(e.ctx, orphan, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.CoreV1().Pods(e.NS).Create(e.Ctx, orphan, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	rs, err := e.cs.AppsV1().ReplicaSets(e.ns).Create(e.ctx, newRS("api", 2), metav1.CreateOptions{})
+	rs, err := e.Client.AppsV1().ReplicaSets(e.NS).Create(e.Ctx, newRS("api", 2), metav1.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "2 pods owned", func() bool { return len(e.pods(t, "api")) == 2 })
-	adopted, err := e.cs.CoreV1().Pods(e.ns).Get(e.ctx, "orphan", metav1.GetOptions{})
+	e.Eventually(t, "2 pods owned", func() bool { return len(e.pods(t, "api")) == 2 })
+	adopted, err := e.Client.CoreV1().Pods(e.NS).Get(e.Ctx, "orphan", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,11 +142,11 @@ func TestAdoptAndRelease(t *testing.T) {
 		t.Fatalf("orphan not adopted: %+v", adopted.OwnerReferences)
 	}
 	adopted.Labels = map[string]string{"app": "gone"}
-	if _, err := e.cs.CoreV1().Pods(e.ns).Update(e.ctx, adopted, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.CoreV1().Pods(e.NS).Update(e.Ctx, adopted, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "release and replace", func() bool {
-		p, err := e.cs.CoreV1().Pods(e.ns).Get(e.ctx, "orphan", metav1.GetOptions{})
+	e.Eventually(t, "release and replace", func() bool {
+		p, err := e.Client.CoreV1().Pods(e.NS).Get(e.Ctx, "orphan", metav1.GetOptions{})
 		return err == nil && len(p.OwnerReferences) == 0 && len(e.pods(t, "api")) == 2 && !slices.Contains(podNames(e.pods(t, "api")), "orphan")
 	})
 	// Never more than two owned pods: the adopted pod replaced one that would have been created.

@@ -14,6 +14,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/tools/cache"
+
+	"skiff/pkg/controller/expectations"
 )
 
 // sync reconciles one ReplicaSet by key: claim pods, create or delete pods (unless writes are
@@ -25,7 +27,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	}
 	rs, err := c.rsList.ReplicaSets(ns).Get(name)
 	if apierrors.IsNotFound(err) {
-		c.exp.forget(key)
+		c.exp.Forget(key)
 		return nil
 	}
 	if err != nil {
@@ -35,7 +37,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 	if err != nil || sel.Empty() {
 		return nil // invalid selectors are rejected by validation; nothing to do until fixed
 	}
-	canManage := c.exp.satisfied(key) && rs.DeletionTimestamp == nil
+	canManage := c.exp.Satisfied(key) && rs.DeletionTimestamp == nil
 	all, err := c.pods.Pods(ns).List(labels.Everything())
 	if err != nil {
 		return err
@@ -117,13 +119,13 @@ func (c *Controller) apply(ctx context.Context, rs *appsv1.ReplicaSet, p plan) *
 // createPods creates n pods in slow-start batches, stopping after a batch with a failure.
 func (c *Controller) createPods(ctx context.Context, rs *appsv1.ReplicaSet, n int) error {
 	key := rsKey(rs)
-	c.exp.expectCreates(key, n)
+	c.exp.Expect(key, n, nil)
 	done := 0
 	for _, size := range slowStartBatches(n) {
 		err := parallel(size, func(int) error { return c.createPod(ctx, rs) })
 		if err != nil {
 			for range n - done - size {
-				c.exp.creationObserved(key) // never attempted
+				c.exp.CreationObserved(key) // never attempted
 			}
 			return err
 		}
@@ -136,7 +138,7 @@ func (c *Controller) createPods(ctx context.Context, rs *appsv1.ReplicaSet, n in
 func (c *Controller) createPod(ctx context.Context, rs *appsv1.ReplicaSet) error {
 	pod, err := c.cs.CoreV1().Pods(rs.Namespace).Create(ctx, podFromTemplate(rs), metav1.CreateOptions{})
 	if err != nil {
-		c.exp.creationObserved(rsKey(rs))
+		c.exp.CreationObserved(rsKey(rs))
 		c.rec.Eventf(rs, corev1.EventTypeWarning, "FailedCreate", "Error creating: %v", err)
 		return err
 	}
@@ -161,21 +163,18 @@ func podFromTemplate(rs *appsv1.ReplicaSet) *corev1.Pod {
 // deletePods deletes pods concurrently; a pod already gone is not an error.
 func (c *Controller) deletePods(ctx context.Context, rs *appsv1.ReplicaSet, pods []*corev1.Pod) error {
 	key := rsKey(rs)
-	keys := make([]string, len(pods))
-	for i, p := range pods {
-		keys[i] = p.Namespace + "/" + p.Name
-	}
-	c.exp.expectDeletes(key, keys)
+	keys := expectations.PodKeys(pods)
+	c.exp.Expect(key, 0, keys)
 	return parallel(len(pods), func(i int) error {
 		p := pods[i]
 		err := c.cs.CoreV1().Pods(p.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &p.UID}})
 		if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
-			c.exp.deletionObserved(key, keys[i])
+			c.exp.DeletionObserved(key, keys[i])
 			c.rec.Eventf(rs, corev1.EventTypeWarning, "FailedDelete", "Error deleting: %v", err)
 			return fmt.Errorf("delete pod %s: %w", p.Name, err)
 		}
 		if err != nil {
-			c.exp.deletionObserved(key, keys[i])
+			c.exp.DeletionObserved(key, keys[i])
 			return nil
 		}
 		c.rec.Eventf(rs, corev1.EventTypeNormal, "SuccessfulDelete", "Deleted pod: %s", p.Name)

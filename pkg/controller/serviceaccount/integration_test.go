@@ -2,8 +2,6 @@ package serviceaccount_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -11,23 +9,16 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/tools/record"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/serviceaccount"
-	"skiff/pkg/server/servertest"
 )
 
 func TestDefaultServiceAccount(t *testing.T) {
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	cs := s.Client
-	ctx, cancel := context.WithCancel(context.Background())
-	f := informers.NewSharedInformerFactory(cs, 0)
-	c := serviceaccount.New(cs, f, record.NewFakeRecorder(10), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	f.Start(ctx.Done())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = c.Run(ctx, 2) }()
-	t.Cleanup(func() { cancel(); <-done; f.Shutdown() })
+	e := controllertest.Start(t, "")
+	cs, ctx := e.Client, e.Ctx
+	c := serviceaccount.New(cs, e.Informers, e.Recorder, e.Log)
+	e.Run(func(ctx context.Context) error { return c.Run(ctx, 2) })
 
 	if _, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "team-a"}}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)

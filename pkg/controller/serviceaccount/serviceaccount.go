@@ -16,6 +16,8 @@ import (
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
+
+	"skiff/pkg/controller/loop"
 )
 
 // DefaultName is the ServiceAccount every namespace gets.
@@ -39,8 +41,7 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	c := &Controller{
 		cs: cs, nsList: nsInf.Lister(), saList: saInf.Lister(), rec: rec, log: log.With("controller", "serviceaccount"),
 		synced: []cache.InformerSynced{nsInf.Informer().HasSynced, saInf.Informer().HasSynced},
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
-			workqueue.TypedRateLimitingQueueConfig[string]{Name: "serviceaccount"}),
+		queue:  loop.NewQueue[string]("serviceaccount"),
 	}
 	_, _ = nsInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: c.enqueueNamespace, UpdateFunc: func(_, n any) { c.enqueueNamespace(n) },
@@ -56,10 +57,7 @@ func (c *Controller) enqueueNamespace(obj any) {
 }
 
 func (c *Controller) saDeleted(obj any) {
-	if t, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = t.Obj
-	}
-	if sa, ok := obj.(*corev1.ServiceAccount); ok && sa.Name == DefaultName {
+	if sa, ok := loop.Unwrap[*corev1.ServiceAccount](obj); ok && sa.Name == DefaultName {
 		c.queue.Add(sa.Namespace)
 	}
 }
@@ -67,33 +65,7 @@ func (c *Controller) saDeleted(obj any) {
 // Run waits for the caches, then reconciles namespaces with workers goroutines until ctx ends;
 // it blocks and returns nil.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return nil
-	}
-	for range workers {
-		go func() {
-			for c.next(ctx) {
-			}
-		}()
-	}
-	<-ctx.Done()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	name, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(name)
-	if err := c.reconcile(ctx, name); err != nil {
-		c.log.Warn("ensure default service account failed", "namespace", name, "err", err)
-		c.queue.AddRateLimited(name)
-		return true
-	}
-	c.queue.Forget(name)
-	return true
+	return loop.Run(ctx, c.queue, workers, c.synced, loop.NoRequeue(c.reconcile), c.log)
 }
 
 // needsDefault decides whether the default ServiceAccount must be created in ns: the namespace

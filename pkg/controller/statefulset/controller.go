@@ -3,7 +3,6 @@ package statefulset
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -16,6 +15,8 @@ import (
 	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
+
+	"skiff/pkg/controller/loop"
 )
 
 // Controller reconciles StatefulSets with their pods, claims and revisions.
@@ -41,12 +42,10 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 	c := &Controller{
 		cs: cs, sets: setInf.Lister(), pods: podInf.Lister(), revs: revInf.Lister(), claims: pvcInf.Lister(),
 		rec: rec, clk: clk, log: log.With("controller", "statefulset"),
-		queue: workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](), workqueue.TypedRateLimitingQueueConfig[string]{Name: "statefulset"}),
+		queue: loop.NewQueue[string]("statefulset"),
 	}
 	c.synced = []cache.InformerSynced{setInf.Informer().HasSynced, podInf.Informer().HasSynced, revInf.Informer().HasSynced, pvcInf.Informer().HasSynced}
-	_, _ = setInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
-		AddFunc: c.enqueue, UpdateFunc: func(_, n any) { c.enqueue(n) }, DeleteFunc: c.enqueue,
-	})
+	_, _ = setInf.Informer().AddEventHandler(loop.Handler(c.queue))
 	onPod := func(obj any) { c.enqueueOwner(obj) }
 	_, _ = podInf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: onPod, UpdateFunc: func(_, n any) { onPod(n) }, DeleteFunc: onPod,
@@ -56,55 +55,12 @@ func New(cs kubernetes.Interface, f informers.SharedInformerFactory, rec record.
 
 // Run waits for the caches to sync, then runs workers until ctx ends; it returns nil.
 func (c *Controller) Run(ctx context.Context, workers int) error {
-	defer c.queue.ShutDown()
-	if !cache.WaitForCacheSync(ctx.Done(), c.synced...) {
-		return nil
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for c.next(ctx) {
-			}
-		})
-	}
-	<-ctx.Done()
-	c.queue.ShutDown()
-	wg.Wait()
-	return nil
-}
-
-func (c *Controller) next(ctx context.Context) bool {
-	key, quit := c.queue.Get()
-	if quit {
-		return false
-	}
-	defer c.queue.Done(key)
-	requeue, err := c.sync(ctx, key)
-	switch {
-	case err != nil:
-		c.log.Warn("sync failed", "statefulset", key, "err", err)
-		c.queue.AddRateLimited(key)
-	case requeue > 0:
-		c.queue.Forget(key)
-		c.queue.AddAfter(key, requeue)
-	default:
-		c.queue.Forget(key)
-	}
-	return true
-}
-
-func (c *Controller) enqueue(obj any) {
-	if key, err := cache.DeletionHandlingMetaNamespaceKeyFunc(obj); err == nil {
-		c.queue.Add(key)
-	}
+	return loop.Run(ctx, c.queue, workers, c.synced, c.sync, c.log)
 }
 
 // enqueueOwner enqueues the StatefulSet controlling a pod.
 func (c *Controller) enqueueOwner(obj any) {
-	if tomb, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-		obj = tomb.Obj
-	}
-	pod, ok := obj.(*corev1.Pod)
+	pod, ok := loop.Unwrap[*corev1.Pod](obj)
 	if !ok {
 		return
 	}

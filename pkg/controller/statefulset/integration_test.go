@@ -2,8 +2,6 @@ package statefulset_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -15,45 +13,26 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/kubernetes/scheme"
-	typedcorev1 "k8s.io/client-go/kubernetes/typed/core/v1"
-	"k8s.io/client-go/tools/record"
 	"k8s.io/kubectl/pkg/polymorphichelpers"
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 
+	"skiff/pkg/controller/controllertest"
 	"skiff/pkg/controller/statefulset"
-	"skiff/pkg/server/servertest"
 )
 
+// env is a real API server with the controller under test running, and a fresh namespace.
 type env struct {
-	cs  kubernetes.Interface
-	ns  string
-	ctx context.Context
+	*controllertest.Env
 }
 
 func start(t *testing.T) *env {
 	t.Helper()
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	f := informers.NewSharedInformerFactory(s.Client, 0)
-	bc := record.NewBroadcaster()
-	bc.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: s.Client.CoreV1().Events("")})
-	rec := bc.NewRecorder(scheme.Scheme, corev1.EventSource{Component: "test"})
-	c := statefulset.New(s.Client, f, rec, clock.RealClock{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	f.Start(ctx.Done())
-	done := make(chan error)
-	go func() { done <- c.Run(ctx, 2) }()
-	t.Cleanup(func() { cancel(); <-done; f.Shutdown(); bc.Shutdown() })
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "sts-test"}}
-	if _, err := s.Client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	return &env{cs: s.Client, ns: ns.Name, ctx: ctx}
+	e := controllertest.Start(t, "sts-test")
+	c := statefulset.New(e.Client, e.Informers, e.Recorder, clock.RealClock{}, e.Log)
+	e.Run(func(ctx context.Context) error { return c.Run(ctx, 2) })
+	return &env{e}
 }
 
 func newSet(name string, n int32) *appsv1.StatefulSet {
@@ -64,18 +43,10 @@ func newSet(name string, n int32) *appsv1.StatefulSet {
 				Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "c", Image: "busybox:1.36"}}}}}}
 }
 
-func (e *env) eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(e.ctx, 50*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) { return cond(), nil })
-	if err != nil {
-		t.Fatalf("timed out waiting for %s", what)
-	}
-}
-
 // pods returns the set's pods that are not being deleted, by name.
 func (e *env) pods(t *testing.T, app string) map[string]corev1.Pod {
 	t.Helper()
-	list, err := e.cs.CoreV1().Pods(e.ns).List(e.ctx, metav1.ListOptions{LabelSelector: "app=" + app})
+	list, err := e.Client.CoreV1().Pods(e.NS).List(e.Ctx, metav1.ListOptions{LabelSelector: "app=" + app})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +73,7 @@ func (e *env) makeReady(t *testing.T, p corev1.Pod) {
 	t.Helper()
 	p.Status.Phase = corev1.PodRunning
 	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}
-	if _, err := e.cs.CoreV1().Pods(e.ns).UpdateStatus(e.ctx, &p, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.CoreV1().Pods(e.NS).UpdateStatus(e.Ctx, &p, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -118,7 +89,7 @@ func (e *env) readyAll(t *testing.T, app string) {
 
 func (e *env) get(t *testing.T, name string) *appsv1.StatefulSet {
 	t.Helper()
-	s, err := e.cs.AppsV1().StatefulSets(e.ns).Get(e.ctx, name, metav1.GetOptions{})
+	s, err := e.Client.AppsV1().StatefulSets(e.NS).Get(e.Ctx, name, metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +100,7 @@ func (e *env) update(t *testing.T, name string, mutate func(*appsv1.StatefulSet)
 	t.Helper()
 	s := e.get(t, name)
 	mutate(s)
-	if _, err := e.cs.AppsV1().StatefulSets(e.ns).Update(e.ctx, s, metav1.UpdateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().StatefulSets(e.NS).Update(e.Ctx, s, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -151,11 +122,11 @@ func TestOrderedCreateAndReverseScaleDown(t *testing.T) {
 	set.Spec.VolumeClaimTemplates = []corev1.PersistentVolumeClaim{{ObjectMeta: metav1.ObjectMeta{Name: "data"},
 		Spec: corev1.PersistentVolumeClaimSpec{AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
 			Resources: corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("1Gi")}}}}}
-	if _, err := e.cs.AppsV1().StatefulSets(e.ns).Create(e.ctx, set, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().StatefulSets(e.NS).Create(e.Ctx, set, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for i, want := range [][]string{{"web-0"}, {"web-0", "web-1"}, {"web-0", "web-1", "web-2"}} {
-		e.eventually(t, want[i], func() bool { return len(e.pods(t, "web")) == len(want) })
+		e.Eventually(t, want[i], func() bool { return len(e.pods(t, "web")) == len(want) })
 		if diff := cmp.Diff(want, names(e.pods(t, "web"))); diff != "" {
 			t.Fatalf("ordered creation (-want +got):\n%s", diff)
 		}
@@ -164,12 +135,12 @@ func TestOrderedCreateAndReverseScaleDown(t *testing.T) {
 		e.makeReady(t, p)
 	}
 	for _, claim := range []string{"data-web-0", "data-web-1", "data-web-2"} {
-		if _, err := e.cs.CoreV1().PersistentVolumeClaims(e.ns).Get(e.ctx, claim, metav1.GetOptions{}); err != nil {
+		if _, err := e.Client.CoreV1().PersistentVolumeClaims(e.NS).Get(e.Ctx, claim, metav1.GetOptions{}); err != nil {
 			t.Errorf("claim %s: %v", claim, err)
 		}
 	}
-	e.eventually(t, "rollout status complete", func() bool { return e.rolloutDone(t, "web") })
-	w, err := e.cs.CoreV1().Pods(e.ns).Watch(e.ctx, metav1.ListOptions{LabelSelector: "app=web", ResourceVersion: e.get(t, "web").ResourceVersion})
+	e.Eventually(t, "rollout status complete", func() bool { return e.rolloutDone(t, "web") })
+	w, err := e.Client.CoreV1().Pods(e.NS).Watch(e.Ctx, metav1.ListOptions{LabelSelector: "app=web", ResourceVersion: e.get(t, "web").ResourceVersion})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +161,7 @@ func TestOrderedCreateAndReverseScaleDown(t *testing.T) {
 	if diff := cmp.Diff([]string{"web-2", "web-1"}, deleted); diff != "" {
 		t.Fatalf("scale-down order (-want +got):\n%s", diff)
 	}
-	e.eventually(t, "status replicas 1", func() bool {
+	e.Eventually(t, "status replicas 1", func() bool {
 		st := e.get(t, "web").Status
 		return st.Replicas == 1 && st.ReadyReplicas == 1 && st.ObservedGeneration == 2
 	})
@@ -218,18 +189,18 @@ func TestPartitionedRollingUpdate(t *testing.T) {
 	e := start(t)
 	set := newSet("db", 3)
 	set.Spec.PodManagementPolicy = appsv1.ParallelPodManagement
-	if _, err := e.cs.AppsV1().StatefulSets(e.ns).Create(e.ctx, set, metav1.CreateOptions{}); err != nil {
+	if _, err := e.Client.AppsV1().StatefulSets(e.NS).Create(e.Ctx, set, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	e.eventually(t, "3 pods", func() bool { return len(e.pods(t, "db")) == 3 })
+	e.Eventually(t, "3 pods", func() bool { return len(e.pods(t, "db")) == 3 })
 	e.readyAll(t, "db")
-	e.eventually(t, "ready", func() bool { return e.get(t, "db").Status.ReadyReplicas == 3 })
+	e.Eventually(t, "ready", func() bool { return e.get(t, "db").Status.ReadyReplicas == 3 })
 	oldRev := e.get(t, "db").Status.CurrentRevision
 	e.update(t, "db", func(s *appsv1.StatefulSet) {
 		s.Spec.UpdateStrategy.RollingUpdate = &appsv1.RollingUpdateStatefulSetStrategy{Partition: ptr.To[int32](2)}
 		s.Spec.Template.Spec.Containers[0].Image = "busybox:1.37"
 	})
-	e.eventually(t, "db-2 updated", func() bool {
+	e.Eventually(t, "db-2 updated", func() bool {
 		e.readyAll(t, "db")
 		st := e.get(t, "db").Status
 		return st.UpdatedReplicas == 1 && st.ReadyReplicas == 3 && st.UpdateRevision != oldRev
@@ -248,7 +219,7 @@ func TestPartitionedRollingUpdate(t *testing.T) {
 		t.Errorf("partitioned rollout: status %+v", st)
 	}
 	e.update(t, "db", func(s *appsv1.StatefulSet) { s.Spec.UpdateStrategy.RollingUpdate.Partition = ptr.To[int32](0) })
-	e.eventually(t, "all updated", func() bool {
+	e.Eventually(t, "all updated", func() bool {
 		e.readyAll(t, "db")
 		st := e.get(t, "db").Status
 		return st.CurrentRevision == st.UpdateRevision && st.UpdatedReplicas == 3 && st.ReadyReplicas == 3
@@ -258,7 +229,7 @@ func TestPartitionedRollingUpdate(t *testing.T) {
 			t.Errorf("%s image %s", name, img)
 		}
 	}
-	revs, err := e.cs.AppsV1().ControllerRevisions(e.ns).List(e.ctx, metav1.ListOptions{LabelSelector: "app=db"})
+	revs, err := e.Client.AppsV1().ControllerRevisions(e.NS).List(e.Ctx, metav1.ListOptions{LabelSelector: "app=db"})
 	if err != nil || len(revs.Items) != 2 {
 		t.Errorf("controller revisions: %d, %v", len(revs.Items), err)
 	}
