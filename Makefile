@@ -4,7 +4,11 @@ GO ?= go
 BIN := bin/skiff
 LDFLAGS := -X skiff/pkg/version.GitVersion=v1.37.2+skiff-$(shell git rev-parse --short HEAD 2>/dev/null || echo dev)
 
-.PHONY: build deps cluster test test-short bench vet
+# AGENT_IMAGES is where the in-process agent of `skiff server` (default data dir, as in
+# cmd/skiff) imports image tarballs from at start.
+AGENT_IMAGES ?= $(if $(filter 0,$(shell id -u)),/var/lib/skiff,$(HOME)/.local/share/skiff)/agent/images
+
+.PHONY: build deps images cluster test test-short bench vet
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/skiff
@@ -13,7 +17,13 @@ build:
 deps:
 	./hack/install-deps.sh
 
-cluster: deps build
+# images builds the project's own images (pause, busybox, testserver) as tarballs in build/images.
+images:
+	$(GO) run ./cmd/skiff-images -out build/images
+
+cluster: deps build images
+	mkdir -p $(AGENT_IMAGES)
+	cp build/images/*.tar $(AGENT_IMAGES)/
 	./$(BIN) server
 
 test: deps

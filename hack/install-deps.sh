@@ -3,7 +3,9 @@
 # missing) and the Go modules. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(git make gcc)
+# containerd, runc, the CNI plugins, iptables/nftables and iproute2 run the node agent's pods;
+# busybox-static goes into the localhost/busybox image (make images).
+pkgs=(git make gcc containerd runc containernetworking-plugins iptables nftables busybox-static iproute2)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -26,7 +25,7 @@ func main() {
 
 func root() *cobra.Command {
 	cmd := &cobra.Command{Use: "skiff", Short: "Skiff: a container orchestrator that speaks the Kubernetes API", SilenceUsage: true}
-	cmd.AddCommand(serverCmd(), kubectlCmd(), versionCmd(), schedulerCmd(), simCmd())
+	cmd.AddCommand(serverCmd(), agentCmd(), kubectlCmd(), versionCmd(), schedulerCmd(), simCmd())
 	return cmd
 }
 
@@ -41,17 +40,16 @@ func defaultDataDir() string {
 func serverCmd() *cobra.Command {
 	cfg := server.Config{}
 	var verbose bool
+	var runtimeEndpoint string
+	var maxPods, kubeletPort int
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Run the control plane: embedded etcd, API server and controllers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			level := slog.LevelInfo
-			if verbose {
-				level = slog.LevelDebug
-			}
-			cfg.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+			cfg.Log = newLogger(verbose)
 			cfg.Version = version.Info()
+			cfg.Agent = inProcessAgent(runtimeEndpoint, maxPods, kubeletPort, cfg.Log)
 			s, err := server.New(cfg)
 			if err != nil {
 				return err
@@ -69,6 +67,11 @@ func serverCmd() *cobra.Command {
 	f.IntVar(&cfg.EtcdClientPort, "etcd-client-port", 2379, "loopback client port of the embedded etcd")
 	f.IntVar(&cfg.EtcdPeerPort, "etcd-peer-port", 2380, "loopback peer port of the embedded etcd")
 	f.BoolVar(&cfg.DisableAgent, "disable-agent", false, "do not run a node agent in this process")
+	f.StringVar(&cfg.NodeName, "node-name", "", "name of the in-process node (default: the host name)")
+	f.StringVar(&cfg.NodeIP, "node-ip", "", "IP of the in-process node (default: the address of the default route)")
+	f.StringVar(&runtimeEndpoint, "container-runtime-endpoint", "", "CRI socket of the in-process node (default: run containerd under <data-dir>/agent)")
+	f.IntVar(&maxPods, "max-pods", 110, "pods the in-process node accepts")
+	f.IntVar(&kubeletPort, "kubelet-port", 10250, "port of the in-process node's kubelet HTTPS API")
 	f.StringVar(&cfg.KubeconfigPath, "write-kubeconfig", "", "where to write the admin kubeconfig (default <data-dir>/kubeconfig.yaml)")
 	f.StringSliceVar(&cfg.TLSSANs, "tls-san", nil, "extra host names or IPs for the serving certificate")
 	f.DurationVar(&cfg.CompactInterval, "etcd-compaction-interval", 0, "how often etcd history is compacted (default 5m)")

@@ -19,6 +19,11 @@ func subresourceKind(r *resource, sub string) (schema.GroupVersionKind, []string
 		return policyV1.WithKind("Eviction"), []string{"create"}
 	case "finalize":
 		return r.gvk, []string{"update"}
+	case "log":
+		return r.gvk, []string{"get"}
+	case "exec", "attach", "portforward":
+		kinds := map[string]string{"exec": "PodExecOptions", "attach": "PodAttachOptions", "portforward": "PodPortForwardOptions"}
+		return coreV1.WithKind(kinds[sub]), []string{"create", "get"}
 	}
 	return r.gvk, rw
 }
@@ -115,6 +120,12 @@ func (c *call) fail(err error) { writeError(c.w, c.r, c.s, err) }
 
 func (c *call) serve() {
 	var err error
+	if c.res.gr.Resource == "pods" && isNodeProxy(c.ri.subresource) {
+		if err := c.proxyToKubelet(); err != nil {
+			c.fail(err)
+		}
+		return
+	}
 	switch c.ri.verb {
 	case "get":
 		err = c.get()

@@ -40,7 +40,7 @@ var (
 func builtinResources() []resourceSpec {
 	return []resourceSpec{
 		{gv: coreV1, resource: "namespaces", kind: "Namespace", short: []string{"ns"}, subresources: []string{"status", "finalize"}},
-		{gv: coreV1, resource: "pods", kind: "Pod", namespaced: true, short: []string{"po"}, categories: allCat, subresources: []string{"status", "binding", "eviction"}},
+		{gv: coreV1, resource: "pods", kind: "Pod", namespaced: true, short: []string{"po"}, categories: allCat, subresources: []string{"status", "binding", "eviction", "log", "exec", "attach", "portforward"}},
 		{gv: coreV1, resource: "nodes", kind: "Node", short: []string{"no"}, subresources: statusSub},
 		{gv: coreV1, resource: "services", kind: "Service", namespaced: true, short: []string{"svc"}, categories: allCat, subresources: statusSub},
 		{gv: coreV1, resource: "endpoints", kind: "Endpoints", namespaced: true, short: []string{"ep"}},

@@ -2,6 +2,7 @@ package apiserver
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -37,6 +38,10 @@ type Config struct {
 	Log     *slog.Logger
 	// ExternalAddress (host:port) is advertised in discovery.
 	ExternalAddress string
+	// KubeletTLS is the client TLS config pods/log, exec, attach and portforward are proxied to
+	// kubelets with (client certificate and the CA that signs kubelet serving certificates);
+	// nil makes those subresources fail with 503.
+	KubeletTLS *tls.Config
 }
 
 // OpenAPI is what the server needs of the OpenAPI document builder.
@@ -55,6 +60,8 @@ type Server struct {
 	log       *slog.Logger
 	ready     func(ctx context.Context) error
 	typeConv  managedfields.TypeConverter
+	// kubelets dials kubelets for pods/log, exec, attach and portforward (nil without KubeletTLS).
+	kubelets *http.Transport
 }
 
 // New builds a Server over cfg; it does no I/O.
@@ -73,6 +80,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, scheme: scheme, codecs: serializer.NewCodecFactory(scheme), byPath: map[string]*resource{}, log: cfg.Log.With("component", "apiserver")}
+	if cfg.KubeletTLS != nil {
+		s.kubelets = &http.Transport{TLSClientConfig: cfg.KubeletTLS.Clone(), IdleConnTimeout: 90 * time.Second}
+	}
 	s.typeConv = managedfields.NewDeducedTypeConverter()
 	if cfg.OpenAPI != nil && cfg.OpenAPI.TypeConverter() != nil {
 		s.typeConv = cfg.OpenAPI.TypeConverter()
@@ -131,13 +141,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, s, tooLarge())
 		return
 	}
-	if r.Body != nil {
+	if r.Body != nil && r.Body != http.NoBody { // NoBody stays, so proxied upgrades send no body
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 	}
 	s.route(w, r)
-	if d := s.cfg.Clock.Since(start); d > time.Second && r.URL.Query().Get("watch") == "" {
+	if d := s.cfg.Clock.Since(start); d > time.Second && !longRunning(r) {
 		s.log.Warn("slow request", "method", r.Method, "path", r.URL.Path, "duration", d)
 	}
+}
+
+// longRunning reports whether a request is expected to last: watches, followed logs and
+// upgraded streams.
+func longRunning(r *http.Request) bool {
+	q := r.URL.Query()
+	return q.Get("watch") != "" || q.Get("follow") != "" || r.Header.Get("Upgrade") != ""
 }
 
 func tooLarge() error {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"time"
 )
 
 // EnsureServingCert makes sure <dir>/<name>.crt and <dir>/<name>.key hold a
@@ -79,4 +80,24 @@ func splitHosts(hosts []string) (dnsNames []string, ips []net.IP) {
 		}
 	}
 	return dnsNames, ips
+}
+
+// IssueServingCert returns a new PEM server certificate and key named name
+// (CN) whose SANs are exactly hosts (DNS names or IP addresses), valid for
+// validity (capped at the CA's own expiry). Nothing is written to disk.
+func (ca *CA) IssueServingCert(name string, hosts []string, validity time.Duration) (certPEM, keyPEM []byte, err error) {
+	if len(hosts) == 0 {
+		return nil, nil, fmt.Errorf("serving certificate %q: no hosts", name)
+	}
+	if validity <= 0 {
+		return nil, nil, fmt.Errorf("serving certificate %q: validity %s is not positive", name, validity)
+	}
+	dnsNames, ips := splitHosts(hosts)
+	return ca.issue(leafSpec{
+		subject:     pkix.Name{CommonName: name},
+		dnsNames:    dnsNames,
+		ips:         ips,
+		extKeyUsage: x509.ExtKeyUsageServerAuth,
+		validity:    validity,
+	})
 }

@@ -115,3 +115,27 @@ func TestEnsureServingCertFiles(t *testing.T) {
 		t.Error("EnsureServingCert without hosts: want error")
 	}
 }
+
+func TestIssueServingCert(t *testing.T) {
+	ca, _, _ := newTestCA(t)
+	certPEM, keyPEM, err := ca.IssueServingCert("node-1", []string{"node-1", "10.0.0.7"}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := loadLeaf(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cert.NotAfter.Sub(cert.NotBefore); d != time.Hour+backdate {
+		t.Errorf("validity %s, want 1h plus backdate", d)
+	}
+	if !certCovers(cert, "node-1") || !certCovers(cert, "10.0.0.7") || certCovers(cert, "other") {
+		t.Errorf("SANs: %v %v", cert.DNSNames, cert.IPAddresses)
+	}
+	if _, err := cert.Verify(x509.VerifyOptions{Roots: ca.Pool(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, DNSName: "node-1"}); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+	if _, _, err := ca.IssueServingCert("x", nil, time.Hour); err == nil {
+		t.Error("no hosts: want error")
+	}
+}

@@ -27,16 +27,20 @@ import (
 
 // Config is the configuration of `skiff server`.
 type Config struct {
-	DataDir         string
-	BindAddress     string
-	HTTPSPort       int
-	EtcdServers     []string
-	EtcdClientPort  int
-	EtcdPeerPort    int
-	DisableAgent    bool
-	KubeconfigPath  string
-	TLSSANs         []string
-	CompactInterval time.Duration
+	DataDir        string
+	BindAddress    string
+	HTTPSPort      int
+	EtcdServers    []string
+	EtcdClientPort int
+	EtcdPeerPort   int
+	DisableAgent   bool
+	// Agent runs the in-process node agent unless DisableAgent (nil: no agent).
+	Agent AgentFunc
+	// NodeName and NodeIP of the in-process agent (default: host name, default route address).
+	NodeName, NodeIP string
+	KubeconfigPath   string
+	TLSSANs          []string
+	CompactInterval  time.Duration
 	// DisableControllers keeps the in-process controllers and scheduler from running (tests
 	// that run one controller themselves).
 	DisableControllers bool
@@ -89,11 +93,19 @@ func (s *Server) Run(ctx context.Context) error {
 		return fmt.Errorf("etcd client: %w", err)
 	}
 	defer client.Close()
-	tlsCfg, err := s.certificates()
+	tlsCfg, ca, err := s.certificates()
 	if err != nil {
 		return err
 	}
-	api, err := s.apiServer(client)
+	kubeletTLS, err := kubeletClientTLS(ca)
+	if err != nil {
+		return err
+	}
+	api, err := s.apiServer(client, kubeletTLS)
+	if err != nil {
+		return err
+	}
+	handler, err := s.withJoin(api, ca)
 	if err != nil {
 		return err
 	}
@@ -101,7 +113,7 @@ func (s *Server) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: api, TLSConfig: tlsCfg, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+	srv := &http.Server{Handler: handler, TLSConfig: tlsCfg, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
 	g.Go(func() error {
 		if err := srv.ServeTLS(ln, "", ""); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serve: %w", err)
@@ -118,6 +130,9 @@ func (s *Server) Run(ctx context.Context) error {
 		return (&etcd.Compactor{Client: client, Interval: s.cfg.CompactInterval, Log: s.log}).Run(ctx)
 	})
 	g.Go(func() error { return s.bootstrap(ctx) })
+	if !s.cfg.DisableAgent {
+		g.Go(func() error { return s.runAgent(ctx, ca) })
+	}
 	return g.Wait()
 }
 
@@ -140,11 +155,11 @@ func (s *Server) startEtcd(ctx context.Context, g *errgroup.Group) ([]string, er
 }
 
 // certificates creates or loads the CA, serving certificate and admin kubeconfig.
-func (s *Server) certificates() (*tls.Config, error) {
+func (s *Server) certificates() (*tls.Config, *pki.CA, error) {
 	dir := filepath.Join(s.cfg.DataDir, "tls")
 	ca, err := pki.LoadOrCreateCA(dir, "skiff-ca")
 	if err != nil {
-		return nil, fmt.Errorf("CA: %w", err)
+		return nil, nil, fmt.Errorf("CA: %w", err)
 	}
 	hosts := pki.DefaultHosts(s.cfg.TLSSANs)
 	if s.cfg.BindAddress != "" && s.cfg.BindAddress != "0.0.0.0" && s.cfg.BindAddress != "::" {
@@ -152,21 +167,21 @@ func (s *Server) certificates() (*tls.Config, error) {
 	}
 	certFile, keyFile, err := ca.EnsureServingCert(dir, "serving", hosts)
 	if err != nil {
-		return nil, fmt.Errorf("serving certificate: %w", err)
+		return nil, nil, fmt.Errorf("serving certificate: %w", err)
 	}
 	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	certPEM, keyPEM, err := ca.EnsureClientCert(dir, "admin", "admin", []string{"system:masters"})
 	if err != nil {
-		return nil, fmt.Errorf("admin certificate: %w", err)
+		return nil, nil, fmt.Errorf("admin certificate: %w", err)
 	}
 	if err := pki.WriteKubeconfig(s.cfg.KubeconfigPath, s.URL(), "skiff", ca.CertPEM(), certPEM, keyPEM); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.log.Info("admin kubeconfig written", "path", s.cfg.KubeconfigPath)
-	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.Pool(), MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}, nil
+	return &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.Pool(), MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}}, ca, nil
 }
 
 // URL is the loopback URL of the API server.
@@ -178,7 +193,7 @@ func (s *Server) URL() string {
 	return "https://" + net.JoinHostPort(host, strconv.Itoa(s.cfg.HTTPSPort))
 }
 
-func (s *Server) apiServer(client *clientv3.Client) (*apiserver.Server, error) {
+func (s *Server) apiServer(client *clientv3.Client, kubeletTLS *tls.Config) (*apiserver.Server, error) {
 	scheme, err := apiserver.NewScheme()
 	if err != nil {
 		return nil, err
@@ -193,7 +208,7 @@ func (s *Server) apiServer(client *clientv3.Client) (*apiserver.Server, error) {
 	}
 	api, err := apiserver.New(apiserver.Config{
 		Etcd: client, Authenticator: apiserver.CertAuthenticator{}, OpenAPI: spec, Version: s.cfg.Version, Log: s.log,
-		ExternalAddress: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.cfg.HTTPSPort)),
+		ExternalAddress: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.cfg.HTTPSPort)), KubeletTLS: kubeletTLS,
 	})
 	if err != nil {
 		return nil, err

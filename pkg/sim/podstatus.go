@@ -5,6 +5,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"skiff/pkg/qos"
 )
 
 // runningStatus is pod's status once its containers run on a node with hostIP, the pod having
@@ -20,7 +22,7 @@ func runningStatus(pod *corev1.Pod, hostIP, podIP string, now time.Time) corev1.
 	if st.StartTime == nil {
 		st.StartTime = &ts
 	}
-	st.QOSClass = QOSClass(pod)
+	st.QOSClass = qos.Class(pod)
 	st.InitContainerStatuses = initStatuses(pod, ts)
 	st.ContainerStatuses = make([]corev1.ContainerStatus, 0, len(pod.Spec.Containers))
 	for _, c := range pod.Spec.Containers {

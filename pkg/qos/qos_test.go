@@ -1,4 +1,4 @@
-package sim
+package qos
 
 import (
 	"testing"
@@ -19,7 +19,7 @@ func ctr(req, lim corev1.ResourceList) corev1.Container {
 	return corev1.Container{Name: "c", Resources: corev1.ResourceRequirements{Requests: req, Limits: lim}}
 }
 
-func TestQOSClass(t *testing.T) {
+func TestClass(t *testing.T) {
 	full := res("cpu", "1", "memory", "1Gi")
 	cases := []struct {
 		name string
@@ -43,8 +43,8 @@ func TestQOSClass(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			pod := &corev1.Pod{Spec: corev1.PodSpec{InitContainers: tc.init, Containers: tc.ctrs, Resources: tc.pod}}
-			if got := QOSClass(pod); got != tc.want {
-				t.Errorf("QOSClass = %s, want %s", got, tc.want)
+			if got := Class(pod); got != tc.want {
+				t.Errorf("Class = %s, want %s", got, tc.want)
 			}
 		})
 	}

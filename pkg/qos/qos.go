@@ -1,4 +1,5 @@
-package sim
+// Package qos computes a pod's quality-of-service class (Guaranteed, Burstable, BestEffort).
+package qos
 
 import (
 	corev1 "k8s.io/api/core/v1"
@@ -7,12 +8,12 @@ import (
 // qosResources are the resources that decide a pod's QoS class.
 var qosResources = [...]corev1.ResourceName{corev1.ResourceCPU, corev1.ResourceMemory}
 
-// QOSClass computes a pod's quality-of-service class as upstream (v1.37) does. Each set of
+// Class computes a pod's quality-of-service class as upstream (v1.37) does. Each set of
 // requirements (pod-level when it names cpu or memory, else every init and regular container)
 // has a shape per resource: BestEffort when request and limit are both zero, Guaranteed when
 // equal and non-zero, Burstable otherwise. The pod is Guaranteed or BestEffort only when every
 // shape agrees; any mix is Burstable.
-func QOSClass(pod *corev1.Pod) corev1.PodQOSClass {
+func Class(pod *corev1.Pod) corev1.PodQOSClass {
 	if r := pod.Spec.Resources; r != nil && (hasQOSResource(r.Requests) || hasQOSResource(r.Limits)) {
 		return requirementsQOS(r)
 	}
