@@ -3,7 +3,11 @@ package etcdtest
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"net"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,32 +16,72 @@ import (
 	"skiff/pkg/etcd"
 )
 
-// FreePort returns a loopback TCP port that was free a moment ago.
+var (
+	portsMu sync.Mutex
+	handed  = map[int]bool{}
+)
+
+// FreePort returns a loopback TCP port that was free a moment ago. Ports come from 20000-29999:
+// below the kernel's ephemeral range (so outgoing connections do not take them between this
+// call and the bind) and below the NodePort range; a port is never handed out twice in one
+// process.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
+}
+
+func freePort() (int, error) {
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	for range 1000 {
+		p := 20000 + rand.IntN(10000)
+		if handed[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		handed[p] = true
+		return p, nil
+	}
+	return 0, fmt.Errorf("etcdtest: no free port in 20000-29999")
 }
 
 // Start runs an embedded etcd until the test ends and returns a client for it.
 func Start(t testing.TB) *clientv3.Client {
 	t.Helper()
-	e, err := etcd.New(etcd.Config{DataDir: t.TempDir(), ClientPort: FreePort(t), PeerPort: FreePort(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.Run(ctx) }()
-	select {
-	case <-e.Ready():
-	case err := <-done:
-		cancel()
-		t.Fatalf("etcd: %v", err)
+	// A port can still be taken between FreePort and etcd's bind: try again on fresh ports.
+	var (
+		e      *etcd.Embedded
+		cancel context.CancelFunc
+		done   chan error
+	)
+	for attempt := 1; ; attempt++ {
+		var err error
+		e, err = etcd.New(etcd.Config{DataDir: t.TempDir(), ClientPort: FreePort(t), PeerPort: FreePort(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ctx context.Context
+		ctx, cancel = context.WithCancel(context.Background())
+		done = make(chan error, 1)
+		go func() { done <- e.Run(ctx) }()
+		select {
+		case <-e.Ready():
+		case err = <-done:
+			cancel()
+			if attempt < 5 && strings.Contains(err.Error(), "address already in use") {
+				continue
+			}
+			t.Fatalf("etcd: %v", err)
+		}
+		break
 	}
 	c, err := clientv3.New(clientv3.Config{Endpoints: e.Endpoints(), DialTimeout: 5 * time.Second})
 	if err != nil {
