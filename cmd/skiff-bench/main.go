@@ -3,7 +3,9 @@
 // ConfigMaps at several client counts, watch delivery latency), samples the server's RSS, prints
 // the figures as Markdown tables on stdout and stops the server. Progress goes to stderr.
 //
-// `make bench` runs it; -quick gives a run of well under a minute.
+// `make bench` runs it; -quick gives a run of well under a minute. -scheduler, -deployment and
+// -podstart run other benchmarks instead; -podstart (root, containerd) times pod starts on a real
+// node: a `skiff agent` joined to the server.
 package main
 
 import (
@@ -35,6 +37,9 @@ type options struct {
 	Sched []schedScenario
 	// Deployment, when set, runs the Deployment benchmark (nodes x replicas scenarios) instead.
 	Deployment []schedScenario
+	// PodStart, when set, runs the pod start benchmark (batch sizes) on a real node instead.
+	PodStart       []int
+	PodStartRounds int
 	// Profile, when set, receives a 10 s CPU profile of the server taken during pod creation.
 	Profile string
 }
@@ -50,6 +55,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(opts.PodStart) > 0 {
+		if err := runPodStart(ctx, opts, os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "skiff-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(opts.Deployment) > 0 {
 		if err := runDeployments(ctx, opts, os.Stdout, os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, "skiff-bench:", err)
@@ -78,7 +90,7 @@ func parseFlags(args []string) (options, error) {
 	var o options
 	var clients string
 	var quick bool
-	var sched, deploy string
+	var sched, deploy, podStart string
 	fs := flag.NewFlagSet("skiff-bench", flag.ContinueOnError)
 	fs.StringVar(&o.Binary, "skiff", "bin/skiff", "the skiff binary to benchmark (make build)")
 	fs.DurationVar(&o.Duration, "duration", 5*time.Second, "length of each timed phase")
@@ -93,6 +105,8 @@ func parseFlags(args []string) (options, error) {
 	fs.BoolVar(&quick, "quick", false, "short run: -duration 1s -watch-events 200 -rss-objects 1000 -settle 1s")
 	fs.StringVar(&sched, "scheduler", "", "run the scheduler benchmark instead: NODESxPODS scenarios, e.g. 500x5000,5000x10000")
 	fs.StringVar(&deploy, "deployment", "", "run the Deployment benchmark instead: NODESxREPLICAS scenarios, e.g. 100x1000")
+	fs.StringVar(&podStart, "podstart", "", "run the pod start benchmark instead (root, containerd): batch sizes, e.g. 1,10,30")
+	fs.IntVar(&o.PodStartRounds, "podstart-rounds", 3, "with -podstart: rounds of each batch size")
 	fs.StringVar(&o.Profile, "profile", "", "with -scheduler: write a 10 s server CPU profile taken during pod creation to this file")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -106,6 +120,11 @@ func parseFlags(args []string) (options, error) {
 	}
 	if sched != "" {
 		if o.Sched, err = parseScenarios(sched); err != nil {
+			return o, err
+		}
+	}
+	if podStart != "" {
+		if o.PodStart, err = parseInts(podStart); err != nil {
 			return o, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"skiff/pkg/agent"
 	"skiff/pkg/server"
@@ -53,23 +54,33 @@ func agentCmd() *cobra.Command {
 	f.StringVar(&cfg.RuntimeEndpoint, "container-runtime-endpoint", "", "CRI socket (default: run containerd under the data dir)")
 	f.IntVar(&cfg.MaxPods, "max-pods", 110, "pods this node accepts")
 	f.IntVar(&cfg.KubeletPort, "kubelet-port", 10250, "port of the kubelet HTTPS API")
+	f.StringVar(&cfg.ProxyMode, "proxy-mode", "nftables", "service proxy backend: nftables (falls back to iptables), iptables, or none")
+	dnsFlags(f, &cfg.DNS)
 	f.BoolVarP(&verbose, "verbose", "v", false, "debug logging")
 	cmd.MarkFlagRequired("server")
 	return cmd
 }
 
 // inProcessAgent is the node agent `skiff server` runs unless --disable-agent.
-func inProcessAgent(runtimeEndpoint string, maxPods, kubeletPort int, log *slog.Logger) server.AgentFunc {
+func inProcessAgent(runtimeEndpoint, proxyMode string, maxPods, kubeletPort int, dns agent.DNSConfig, log *slog.Logger) server.AgentFunc {
 	return func(ctx context.Context, c server.AgentConfig) error {
 		a, err := agent.New(agent.Config{
 			DataDir: c.DataDir, Kubeconfig: c.Kubeconfig, NodeName: c.NodeName, NodeIP: c.NodeIP,
 			RuntimeEndpoint: runtimeEndpoint, MaxPods: maxPods, KubeletPort: kubeletPort, Log: log,
+			ProxyMode: proxyMode, DNS: dns,
 		})
 		if err != nil {
 			return err
 		}
 		return a.Run(ctx)
 	}
+}
+
+// dnsFlags binds the cluster DNS flags of `skiff agent` and `skiff server` (its in-process node).
+func dnsFlags(f *pflag.FlagSet, c *agent.DNSConfig) {
+	f.StringVar(&c.ClusterDNS, "cluster-dns", "10.43.0.10", "cluster IP of the kube-dns Service: the nameserver of pods with dnsPolicy ClusterFirst")
+	f.StringVar(&c.ClusterDomain, "cluster-domain", "cluster.local", "cluster DNS domain")
+	f.StringVar(&c.Bind, "cluster-dns-bind", "", "address of the node-local DNS server, UDP and TCP (default <node-ip>:53)")
 }
 
 func newLogger(verbose bool) *slog.Logger {

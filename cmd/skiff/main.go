@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	kubectlcmd "k8s.io/kubectl/pkg/cmd"
 
+	"skiff/pkg/agent"
 	"skiff/pkg/server"
 	"skiff/pkg/version"
 )
@@ -40,8 +41,9 @@ func defaultDataDir() string {
 func serverCmd() *cobra.Command {
 	cfg := server.Config{}
 	var verbose bool
-	var runtimeEndpoint string
+	var runtimeEndpoint, proxyMode string
 	var maxPods, kubeletPort int
+	var dns agent.DNSConfig
 	cmd := &cobra.Command{
 		Use:   "server",
 		Short: "Run the control plane: embedded etcd, API server and controllers",
@@ -49,7 +51,8 @@ func serverCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg.Log = newLogger(verbose)
 			cfg.Version = version.Info()
-			cfg.Agent = inProcessAgent(runtimeEndpoint, maxPods, kubeletPort, cfg.Log)
+			cfg.ClusterDNS = dns.ClusterDNS
+			cfg.Agent = inProcessAgent(runtimeEndpoint, proxyMode, maxPods, kubeletPort, dns, cfg.Log)
 			s, err := server.New(cfg)
 			if err != nil {
 				return err
@@ -69,9 +72,17 @@ func serverCmd() *cobra.Command {
 	f.BoolVar(&cfg.DisableAgent, "disable-agent", false, "do not run a node agent in this process")
 	f.StringVar(&cfg.NodeName, "node-name", "", "name of the in-process node (default: the host name)")
 	f.StringVar(&cfg.NodeIP, "node-ip", "", "IP of the in-process node (default: the address of the default route)")
+	f.StringVar(&cfg.ServiceCIDR, "service-cluster-ip-range", "10.43.0.0/16", "CIDR Service cluster IPs are allocated from (the first address is the kubernetes Service's)")
+	f.StringVar(&cfg.NodePortRange, "service-node-port-range", "30000-32767", "port range Service node ports are allocated from")
+	f.StringVar(&cfg.ClusterCIDR, "cluster-cidr", "10.42.0.0/16", "CIDR pod CIDRs are given to nodes from")
+	f.IntVar(&cfg.NodeCIDRMaskSize, "node-cidr-mask-size", 24, "prefix length of each node's pod CIDR")
+	f.IntVar(&cfg.MaxEndpointsPerSlice, "max-endpoints-per-slice", 100, "endpoints per EndpointSlice at most (1-1000)")
+	f.StringVar(&cfg.AdvertiseAddress, "advertise-address", "", "address the kubernetes Service's endpoints point at (default: --bind-address if specific, else the address of the default route)")
 	f.StringVar(&runtimeEndpoint, "container-runtime-endpoint", "", "CRI socket of the in-process node (default: run containerd under <data-dir>/agent)")
 	f.IntVar(&maxPods, "max-pods", 110, "pods the in-process node accepts")
 	f.IntVar(&kubeletPort, "kubelet-port", 10250, "port of the in-process node's kubelet HTTPS API")
+	dnsFlags(f, &dns)
+	f.StringVar(&proxyMode, "proxy-mode", "nftables", "service proxy backend of the in-process node: nftables (falls back to iptables), iptables, or none")
 	f.StringVar(&cfg.KubeconfigPath, "write-kubeconfig", "", "where to write the admin kubeconfig (default <data-dir>/kubeconfig.yaml)")
 	f.StringSliceVar(&cfg.TLSSANs, "tls-san", nil, "extra host names or IPs for the serving certificate")
 	f.DurationVar(&cfg.CompactInterval, "etcd-compaction-interval", 0, "how often etcd history is compacted (default 5m)")

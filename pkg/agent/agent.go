@@ -36,7 +36,12 @@ type Config struct {
 	MaxPods         int
 	// KubeletPort is where the kubelet API listens (default 10250).
 	KubeletPort int
-	Log         *slog.Logger
+	// ProxyMode is the service proxy's backend: "nftables" (default), "iptables", or "none"
+	// (no proxy on this node).
+	ProxyMode string
+	// DNS configures the node-local cluster DNS (pkg/agent/dns.go).
+	DNS DNSConfig
+	Log *slog.Logger
 }
 
 // Agent is one node.
@@ -62,6 +67,7 @@ func New(cfg Config) (*Agent, error) {
 	if cfg.KubeletPort == 0 {
 		cfg.KubeletPort = 10250
 	}
+	cfg.DNS = cfg.DNS.withDefaults(cfg.NodeIP)
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -87,9 +93,15 @@ func (a *Agent) Run(ctx context.Context) error {
 	if err != nil {
 		return abort(ctx, g, err)
 	}
+	gate, err := a.startProxy(ctx, g, client) // pkg/agent/proxy.go
+	if err != nil {
+		return abort(ctx, g, err)
+	}
 	k, err := kubelet.New(kubelet.Config{
 		NodeName: a.cfg.NodeName, NodeIP: a.cfg.NodeIP, Client: client, RuntimeEndpoint: endpoint,
 		RootDir: a.cfg.DataDir, MaxPods: a.cfg.MaxPods, KubeletPort: a.cfg.KubeletPort, Log: a.cfg.Log,
+		ClusterDNS: []string{a.cfg.DNS.ClusterDNS}, ClusterDomain: a.cfg.DNS.ClusterDomain,
+		TerminationGate: gate, PodCIDRWait: kubelet.DefaultPodCIDRWait,
 	})
 	if err != nil {
 		return abort(ctx, g, err)
@@ -104,6 +116,8 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 	g.Go(func() error { return k.Run(ctx) })
 	g.Go(func() error { return api.Run(ctx) })
+	g.Go(func() error { return a.runDNS(ctx, client) })    // pkg/agent/dns.go
+	g.Go(func() error { return a.runRoutes(ctx, client) }) // pkg/agent/routes.go
 	return g.Wait()
 }
 

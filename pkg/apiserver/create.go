@@ -152,11 +152,16 @@ func (c *call) store(obj runtime.Object) error {
 		return err
 	}
 	acc, _ := meta.Accessor(obj)
+	claimed, err := c.allocate(stored, nil, dry)
+	if err != nil {
+		return err
+	}
 	if dry {
 		return c.respond(http.StatusCreated, stored)
 	}
 	created, err := c.res.store.Create(c.r.Context(), c.res.key(acc.GetNamespace(), acc.GetName()), stored)
 	if err != nil {
+		claimed.undo(c.r.Context())
 		return storageError(err, c.res.gr, acc.GetName())
 	}
 	return c.respond(http.StatusCreated, created)

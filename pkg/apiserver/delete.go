@@ -89,6 +89,7 @@ func (c *call) deleteOne(name string, opts *metav1.DeleteOptions) (runtime.Objec
 			return cur, http.StatusOK, nil
 		}
 		out, err := c.res.store.Delete(ctx, key, func(o runtime.Object) error { return checkPreconditions(o, opts.Preconditions) })
+		c.deleted(out)
 		return out, http.StatusOK, storageError(err, c.res.gr, name)
 	}
 	mark := func(o runtime.Object) (runtime.Object, error) {
@@ -105,6 +106,7 @@ func (c *call) deleteOne(name string, opts *metav1.DeleteOptions) (runtime.Objec
 	}
 	if finalized(out) {
 		out, err = c.res.store.Delete(ctx, key, sameRV(out))
+		c.deleted(out)
 		return out, http.StatusOK, storageError(err, c.res.gr, name)
 	}
 	return out, http.StatusAccepted, nil

@@ -42,6 +42,11 @@ type Config struct {
 	// kubelets with (client certificate and the CA that signs kubelet serving certificates);
 	// nil makes those subresources fail with 503.
 	KubeletTLS *tls.Config
+	// ServiceCIDR is the range Service cluster IPs come from (default DefaultServiceCIDR); its
+	// first usable address is kept for the `kubernetes` Service.
+	ServiceCIDR string
+	// NodePortRange is the range of Service node ports, "MIN-MAX" (default DefaultNodePortRange).
+	NodePortRange string
 }
 
 // OpenAPI is what the server needs of the OpenAPI document builder.
@@ -62,6 +67,8 @@ type Server struct {
 	typeConv  managedfields.TypeConverter
 	// kubelets dials kubelets for pods/log, exec, attach and portforward (nil without KubeletTLS).
 	kubelets *http.Transport
+	// svcAlloc allocates Service cluster IPs and node ports.
+	svcAlloc *serviceAllocator
 }
 
 // New builds a Server over cfg; it does no I/O.
@@ -82,6 +89,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, scheme: scheme, codecs: serializer.NewCodecFactory(scheme), byPath: map[string]*resource{}, log: cfg.Log.With("component", "apiserver")}
 	if cfg.KubeletTLS != nil {
 		s.kubelets = &http.Transport{TLSClientConfig: cfg.KubeletTLS.Clone(), IdleConnTimeout: 90 * time.Second}
+	}
+	if s.svcAlloc, err = newServiceAllocator(cfg.Etcd, cfg.ServiceCIDR, cfg.NodePortRange, s.log); err != nil {
+		return nil, err
 	}
 	s.typeConv = managedfields.NewDeducedTypeConverter()
 	if cfg.OpenAPI != nil && cfg.OpenAPI.TypeConverter() != nil {

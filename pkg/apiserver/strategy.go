@@ -2,6 +2,7 @@ package apiserver
 
 import (
 	"reflect"
+	"slices"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -91,22 +92,54 @@ func normalize(obj runtime.Object) {
 	}
 }
 
-// keepAllocated carries server-allocated fields an update leaves empty: a Service's cluster IPs
-// and node ports.
+// keepAllocated carries server-allocated fields an update leaves empty, and drops those the new
+// type no longer uses when the update carried them over unchanged, as upstream: a Service's
+// cluster IPs (kept while both types need one), node ports, health check node port and
+// externalTrafficPolicy.
 func keepAllocated(next, cur runtime.Object) {
 	n, ok := next.(*corev1.Service)
 	c, ok2 := cur.(*corev1.Service)
 	if !ok || !ok2 {
 		return
 	}
-	if n.Spec.ClusterIP == "" && n.Spec.Type == c.Spec.Type {
-		n.Spec.ClusterIP, n.Spec.ClusterIPs = c.Spec.ClusterIP, c.Spec.ClusterIPs
-	}
+	keepClusterIP(&n.Spec, &c.Spec, needsClusterIP(n), needsClusterIP(c))
+	nodePorts, hadNodePorts := needsNodePorts(n), needsNodePorts(c)
 	for i := range n.Spec.Ports {
+		np := &n.Spec.Ports[i]
 		for _, cp := range c.Spec.Ports {
-			if n.Spec.Ports[i].NodePort == 0 && cp.Port == n.Spec.Ports[i].Port && cp.Protocol == n.Spec.Ports[i].Protocol {
-				n.Spec.Ports[i].NodePort = cp.NodePort
+			switch {
+			case nodePorts && hadNodePorts && np.NodePort == 0 && cp.Port == np.Port && cp.Protocol == np.Protocol:
+				np.NodePort = cp.NodePort
+			case !nodePorts && np.NodePort != 0 && np.NodePort == cp.NodePort:
+				np.NodePort = 0
 			}
+		}
+	}
+	external := n.Spec.Type == corev1.ServiceTypeNodePort || n.Spec.Type == corev1.ServiceTypeLoadBalancer || len(n.Spec.ExternalIPs) > 0
+	if !external && n.Spec.ExternalTrafficPolicy == c.Spec.ExternalTrafficPolicy {
+		n.Spec.ExternalTrafficPolicy = ""
+	}
+	hc, hadHC := needsHealthCheckPort(n), needsHealthCheckPort(c)
+	switch {
+	case hc && hadHC && n.Spec.HealthCheckNodePort == 0:
+		n.Spec.HealthCheckNodePort = c.Spec.HealthCheckNodePort
+	case !hc && n.Spec.HealthCheckNodePort == c.Spec.HealthCheckNodePort:
+		n.Spec.HealthCheckNodePort = 0
+	}
+}
+
+// keepClusterIP keeps the allocated cluster IP(s) an update omits while the Service still needs
+// one, and drops them (with the IP families) when it changes to ExternalName.
+func keepClusterIP(n, c *corev1.ServiceSpec, needs, had bool) {
+	switch {
+	case needs && had && n.ClusterIP == "" && len(n.ClusterIPs) == 0:
+		n.ClusterIP, n.ClusterIPs = c.ClusterIP, c.ClusterIPs
+	case n.Type == corev1.ServiceTypeExternalName && c.Type != corev1.ServiceTypeExternalName:
+		if n.ClusterIP == c.ClusterIP {
+			n.ClusterIP, n.ClusterIPs = "", nil
+		}
+		if slices.Equal(n.IPFamilies, c.IPFamilies) {
+			n.IPFamilies, n.IPFamilyPolicy = nil, nil
 		}
 	}
 }

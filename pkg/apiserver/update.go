@@ -70,7 +70,13 @@ func (c *call) commitObj(mutate mutation, track bool) (runtime.Object, error) {
 	if err != nil {
 		return nil, err
 	}
+	// claimed is what the latest attempt allocated (Service addresses), undone when the attempt
+	// is retried or the update fails; prev is the object the latest attempt started from.
+	var claimed *claims
+	var prev runtime.Object
 	try := func(stored runtime.Object) (runtime.Object, error) {
+		claimed.undo(c.r.Context())
+		claimed, prev = nil, stored
 		cur, err := c.res.toServed(stored)
 		if err != nil {
 			return nil, err
@@ -80,6 +86,9 @@ func (c *call) commitObj(mutate mutation, track bool) (runtime.Object, error) {
 			return nil, err
 		}
 		if next, err = c.finish(cur, next, mgr, track); err != nil {
+			return nil, err
+		}
+		if claimed, err = c.allocate(next, cur, dry); err != nil {
 			return nil, err
 		}
 		return c.res.toStored(next)
@@ -95,11 +104,14 @@ func (c *call) commitObj(mutate mutation, track bool) (runtime.Object, error) {
 	}
 	out, err := c.res.store.GuaranteedUpdate(c.r.Context(), key, try)
 	if err != nil {
+		claimed.undo(c.r.Context())
 		return nil, storageError(err, c.res.gr, c.ri.name)
 	}
+	c.releaseFreed(prev, out)
 	if finalized(out) {
 		if deleted, err := c.res.store.Delete(c.r.Context(), key, sameRV(out)); err == nil {
 			out = deleted
+			c.deleted(out)
 		}
 	}
 	return out, nil

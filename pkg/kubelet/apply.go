@@ -9,11 +9,17 @@ import (
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
-// apply carries out a plan: kill, (re)create the sandbox, start the next init container or the
-// app containers. It returns the waiting reasons of containers that could not start (by name)
-// and when to retry.
+// apply carries out a plan: a BackOff event per container held back by CrashLoopBackOff (as
+// upstream, on every sync in back-off; the recorder aggregates them), kill, (re)create the
+// sandbox, start the next init container or the app containers. It returns the waiting
+// reasons of containers that could not start (by name) and when to retry.
 func (k *Kubelet) apply(ctx context.Context, pod *v1.Pod, rt *podRuntime, a podActions) (map[string]waiting, time.Duration, error) {
 	wait := map[string]waiting{}
+	for name, w := range a.Waiting {
+		if w.Reason == "CrashLoopBackOff" {
+			k.recorder.Eventf(pod, v1.EventTypeWarning, "BackOff", "Back-off restarting failed container %s in pod %s", name, pod.Name)
+		}
+	}
 	if a.KillPod {
 		if err := k.stopPod(ctx, pod, rt, gracePeriod(pod)); err != nil {
 			return wait, 0, err

@@ -1,10 +1,43 @@
 package kubelet
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
+
+// DefaultPodCIDRWait is how long a node agent's kubelet waits for its pod CIDR at start.
+const DefaultPodCIDRWait = 30 * time.Second
+
+// awaitPodCIDR waits up to PodCIDRWait for the Node's spec.podCIDR and adopts it, so that the
+// first CNI config already uses the node's own subnet. Without one by then (no node IPAM
+// runs), Config.PodCIDR stays in use until followPodCIDR sees one.
+func (k *Kubelet) awaitPodCIDR(ctx context.Context) {
+	if k.cfg.PodCIDRWait <= 0 {
+		return
+	}
+	var cidr string
+	_ = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, k.cfg.PodCIDRWait, true, func(ctx context.Context) (bool, error) {
+		node, err := k.cfg.Client.CoreV1().Nodes().Get(ctx, k.cfg.NodeName, metav1.GetOptions{})
+		if err == nil {
+			cidr = node.Spec.PodCIDR
+		}
+		return cidr != "", nil
+	})
+	if cidr == "" {
+		k.log.Warn("node has no pod CIDR; using the fallback", "podCIDR", k.cfg.PodCIDR, "waited", k.cfg.PodCIDRWait)
+		return
+	}
+	k.mu.Lock()
+	k.podCIDR = cidr
+	k.mu.Unlock()
+	k.log.Info("using the node's pod CIDR", "podCIDR", cidr)
+}
 
 // cniConfigName is the conflist the kubelet writes in its CNI conf dir.
 const cniConfigName = "10-skiff.conflist"

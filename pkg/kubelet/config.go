@@ -1,12 +1,14 @@
 package kubelet
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/netip"
 	"path/filepath"
 	"time"
 
+	v1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/clock"
 )
@@ -28,6 +30,10 @@ type Config struct {
 	KubeletPort int
 	// PodCIDR is used until the Node's spec.podCIDR is set (default 10.42.0.0/24).
 	PodCIDR string
+	// PodCIDRWait bounds how long Run waits at start for the Node's spec.podCIDR (given by the
+	// node IPAM controller) before it writes the CNI config with PodCIDR instead; 0 does not
+	// wait (clusters without node IPAM, tests). The agent uses DefaultPodCIDRWait.
+	PodCIDRWait time.Duration
 	// ClusterDNS are the nameservers of ClusterFirst pods; empty: the host's resolv.conf.
 	ClusterDNS []string
 	// ClusterDomain is the DNS domain (default "cluster.local").
@@ -58,8 +64,12 @@ type Config struct {
 	// CNIBridge is the pod bridge's name (default "skiff0"); nodes sharing a network
 	// namespace need distinct bridges.
 	CNIBridge string
-	Clock     clock.WithTicker
-	Log       *slog.Logger
+	// TerminationGate, when set, is called before a pod being deleted gets its preStop hooks
+	// and SIGTERM; it blocks until the pod receives no new connections (pkg/proxy), bounded
+	// by the pod's grace period.
+	TerminationGate func(ctx context.Context, pod *v1.Pod) error
+	Clock           clock.WithTicker
+	Log             *slog.Logger
 }
 
 func (c Config) withDefaults() (Config, error) {

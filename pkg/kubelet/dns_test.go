@@ -2,8 +2,10 @@ package kubelet
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,8 +16,8 @@ import (
 )
 
 func TestDNSConfig(t *testing.T) {
-	resolv := filepath.Join(t.TempDir(), "resolv.conf")
-	os.WriteFile(resolv, []byte("# host\nnameserver 1.1.1.1\nsearch corp.example\noptions edns0\n"), 0o644)
+	const hostConf = "# host\nnameserver 1.1.1.1\nsearch corp.example.\noptions edns0\n"
+	const loopbackConf = "nameserver 127.0.0.53\nsearch corp.example\n"
 	host := &runtimeapi.DNSConfig{Servers: []string{"1.1.1.1"}, Searches: []string{"corp.example"}, Options: []string{"edns0"}}
 	cluster := []string{"10.43.0.10"}
 	pod := func(policy v1.DNSPolicy, hostNet bool, cfg *v1.PodDNSConfig) *v1.Pod {
@@ -23,25 +25,64 @@ func TestDNSConfig(t *testing.T) {
 	}
 	clusterFirst := &runtimeapi.DNSConfig{Servers: cluster, Searches: []string{"ns.svc.cluster.local", "svc.cluster.local", "cluster.local", "corp.example"}, Options: []string{"ndots:5"}}
 	two := "2"
+	var manySearches []string
+	for i := range 40 {
+		manySearches = append(manySearches, fmt.Sprintf("s%02d.example", i))
+	}
+	long := strings.Repeat("a", 60) + ".example" // 68 characters
+	var longSearches []string
+	for i := range 31 {
+		longSearches = append(longSearches, fmt.Sprintf("%02d%s", i, long))
+	}
 	tests := []struct {
 		name    string
+		resolv  string // host resolv.conf; "" means hostConf
 		pod     *v1.Pod
 		cluster []string
 		want    *runtimeapi.DNSConfig
 	}{
-		{"ClusterFirst", pod(v1.DNSClusterFirst, false, nil), cluster, clusterFirst},
-		{"empty policy is ClusterFirst", pod("", false, nil), cluster, clusterFirst},
-		{"ClusterFirst without cluster DNS", pod(v1.DNSClusterFirst, false, nil), nil, host},
-		{"ClusterFirst on host network", pod(v1.DNSClusterFirst, true, nil), cluster, host},
-		{"ClusterFirstWithHostNet", pod(v1.DNSClusterFirstWithHostNet, true, nil), cluster, clusterFirst},
-		{"Default", pod(v1.DNSDefault, false, nil), cluster, host},
-		{"None", pod(v1.DNSNone, false, &v1.PodDNSConfig{Nameservers: []string{"8.8.8.8"}, Searches: []string{"a.example"}, Options: []v1.PodDNSConfigOption{{Name: "ndots", Value: &two}}}), cluster,
+		{"ClusterFirst", "", pod(v1.DNSClusterFirst, false, nil), cluster, clusterFirst},
+		{"empty policy is ClusterFirst", "", pod("", false, nil), cluster, clusterFirst},
+		{"ClusterFirst without cluster DNS", "", pod(v1.DNSClusterFirst, false, nil), nil, host},
+		{"ClusterFirst on host network falls back to Default", "", pod(v1.DNSClusterFirst, true, nil), cluster, host},
+		{"ClusterFirstWithHostNet", "", pod(v1.DNSClusterFirstWithHostNet, true, nil), cluster, clusterFirst},
+		{"ClusterFirstWithHostNet without host network", "", pod(v1.DNSClusterFirstWithHostNet, false, nil), cluster, clusterFirst},
+		{"Default", "", pod(v1.DNSDefault, false, nil), cluster, host},
+		{"Default: loopback resolver replaced by the cluster DNS", loopbackConf, pod(v1.DNSDefault, false, nil), cluster,
+			&runtimeapi.DNSConfig{Servers: cluster, Searches: []string{"corp.example"}}},
+		{"Default: loopback resolver dropped when others remain", "nameserver 127.0.0.53\nnameserver 10.0.0.2\n", pod(v1.DNSDefault, false, nil), cluster,
+			&runtimeapi.DNSConfig{Servers: []string{"10.0.0.2"}}},
+		{"Default on host network keeps loopback resolvers", loopbackConf, pod(v1.DNSDefault, true, nil), cluster,
+			&runtimeapi.DNSConfig{Servers: []string{"127.0.0.53"}, Searches: []string{"corp.example"}}},
+		{"ClusterFirst ignores loopback host resolvers", loopbackConf, pod(v1.DNSClusterFirst, false, nil), cluster,
+			&runtimeapi.DNSConfig{Servers: cluster, Searches: clusterFirst.Searches, Options: []string{"ndots:5"}}},
+		{"domain line, last of search/domain wins", "nameserver 1.1.1.1\nsearch a.example b.example\ndomain c.example\n", pod(v1.DNSDefault, false, nil), cluster,
+			&runtimeapi.DNSConfig{Servers: []string{"1.1.1.1"}, Searches: []string{"c.example"}}},
+		{"None", "", pod(v1.DNSNone, false, &v1.PodDNSConfig{Nameservers: []string{"8.8.8.8"}, Searches: []string{"a.example"}, Options: []v1.PodDNSConfigOption{{Name: "ndots", Value: &two}}}), cluster,
 			&runtimeapi.DNSConfig{Servers: []string{"8.8.8.8"}, Searches: []string{"a.example"}, Options: []string{"ndots:2"}}},
-		{"ClusterFirst merges dnsConfig", pod(v1.DNSClusterFirst, false, &v1.PodDNSConfig{Options: []v1.PodDNSConfigOption{{Name: "ndots", Value: &two}}}), cluster,
-			&runtimeapi.DNSConfig{Servers: cluster, Searches: clusterFirst.Searches, Options: []string{"ndots:2"}}},
+		{"ClusterFirst merges dnsConfig", "", pod(v1.DNSClusterFirst, false, &v1.PodDNSConfig{
+			Nameservers: []string{"10.43.0.10", "9.9.9.9"}, Searches: []string{"cluster.local", "extra.example"},
+			Options: []v1.PodDNSConfigOption{{Name: "ndots", Value: &two}, {Name: "edns0"}}}), cluster,
+			&runtimeapi.DNSConfig{Servers: []string{"10.43.0.10", "9.9.9.9"}, Searches: append(slices.Clone(clusterFirst.Searches), "extra.example"), Options: []string{"ndots:2", "edns0"}}},
+		{"Default merges dnsConfig, options replaced by name", "", pod(v1.DNSDefault, false, &v1.PodDNSConfig{Options: []v1.PodDNSConfigOption{{Name: "edns0"}, {Name: "timeout", Value: &two}}}), cluster,
+			&runtimeapi.DNSConfig{Servers: host.Servers, Searches: host.Searches, Options: []string{"edns0", "timeout:2"}}},
+		{"at most 3 nameservers", "nameserver 1.1.1.1\nnameserver 1.1.1.2\n", pod(v1.DNSDefault, false, &v1.PodDNSConfig{Nameservers: []string{"2.2.2.2", "3.3.3.3"}}), cluster,
+			&runtimeapi.DNSConfig{Servers: []string{"1.1.1.1", "1.1.1.2", "2.2.2.2"}}},
+		{"at most 32 search domains", "nameserver 1.1.1.1\nsearch " + strings.Join(manySearches, " ") + "\n", pod(v1.DNSClusterFirst, false, nil), cluster,
+			&runtimeapi.DNSConfig{Servers: cluster, Searches: append(slices.Clone(clusterFirst.Searches[:3]), manySearches[:29]...), Options: []string{"ndots:5"}}},
+		{"search list at most 2048 characters", "nameserver 1.1.1.1\nsearch " + strings.Join(longSearches, " ") + "\n", pod(v1.DNSDefault, false, nil), cluster,
+			&runtimeapi.DNSConfig{Servers: []string{"1.1.1.1"}, Searches: longSearches[:28]}}, // 28 x 70 characters + 27 spaces,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			resolv := filepath.Join(t.TempDir(), "resolv.conf")
+			content := tt.resolv
+			if content == "" {
+				content = hostConf
+			}
+			if err := os.WriteFile(resolv, []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
 			got, err := dnsConfig(tt.pod, tt.cluster, "cluster.local", resolv)
 			if err != nil {
 				t.Fatal(err)
@@ -51,6 +92,12 @@ func TestDNSConfig(t *testing.T) {
 			}
 		})
 	}
+	t.Run("missing host file", func(t *testing.T) {
+		got, err := dnsConfig(pod(v1.DNSDefault, false, nil), cluster, "cluster.local", filepath.Join(t.TempDir(), "none"))
+		if err != nil || len(got.Servers) != 0 {
+			t.Errorf("got %v, %v", got, err)
+		}
+	})
 }
 
 func TestHostsFile(t *testing.T) {

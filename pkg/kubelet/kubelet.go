@@ -127,6 +127,7 @@ func (k *Kubelet) Run(ctx context.Context) error {
 	if err := k.registerNode(ctx); err != nil {
 		return ignoreCanceled(ctx, err)
 	}
+	k.awaitPodCIDR(ctx)
 	if err := k.writeCNIConfig(); err != nil {
 		return err
 	}
@@ -245,6 +246,18 @@ func (k *Kubelet) GetPod(namespace, name string) (*v1.Pod, bool) {
 		return nil, false
 	}
 	return obj.(*v1.Pod), true
+}
+
+// Pods returns the pods bound to this node that the kubelet manages, from the informer cache
+// (pods being terminated included, until their deletion completes). The pods are shared:
+// callers must not modify them.
+func (k *Kubelet) Pods() []*v1.Pod {
+	objs := k.podInformer.GetStore().List()
+	pods := make([]*v1.Pod, 0, len(objs))
+	for _, obj := range objs {
+		pods = append(pods, obj.(*v1.Pod))
+	}
+	return pods
 }
 
 // Runtime is the CRI runtime client (for exec, attach, port-forward and stats).

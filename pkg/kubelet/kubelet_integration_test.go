@@ -33,6 +33,7 @@ type env struct {
 	cri    *fakecri.Server
 	root   string
 	cgroup string
+	kl     *kubelet.Kubelet // the last one start ran
 }
 
 func newEnv(t *testing.T) *env {
@@ -59,6 +60,7 @@ func (e *env) start() (stop func()) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.kl = k
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- k.Run(ctx) }()
@@ -274,6 +276,9 @@ func TestPodRunsWithStatus(t *testing.T) {
 	}
 	if !hasMount(c[0], "/etc/hosts") || !hasMount(c[0], "/dev/termination-log") {
 		t.Errorf("mounts = %v", c[0].Config.Mounts)
+	}
+	if pods := e.kl.Pods(); len(pods) != 1 || pods[0].Name != "web" || pods[0].UID != p.UID {
+		t.Errorf("Pods() = %v, want the pod web", pods)
 	}
 	// The status is written only when it changes.
 	rv := p.ResourceVersion

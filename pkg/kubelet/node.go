@@ -32,9 +32,9 @@ func nodeLabels(id nodeIdentity) map[string]string {
 	return l
 }
 
-// buildNodeStatus is the node status as of now; conditions keep their transition (and, when
+// buildNodeStatus is the node status as of now, with pressure p; conditions keep their transition (and, when
 // nothing else changed, heartbeat) times from existing.
-func buildNodeStatus(id nodeIdentity, m machineFacts, existing []v1.NodeCondition, now time.Time) v1.NodeStatus {
+func buildNodeStatus(id nodeIdentity, m machineFacts, p nodePressure, existing []v1.NodeCondition, now time.Time) v1.NodeStatus {
 	capacity := v1.ResourceList{
 		v1.ResourceCPU:              *resource.NewQuantity(int64(m.CPUs), resource.DecimalSI),
 		v1.ResourceMemory:           *resource.NewQuantity(m.MemoryBytes, resource.BinarySI),
@@ -45,7 +45,7 @@ func buildNodeStatus(id nodeIdentity, m machineFacts, existing []v1.NodeConditio
 		Capacity:    capacity,
 		Allocatable: capacity.DeepCopy(),
 		Phase:       v1.NodeRunning,
-		Conditions:  nodeConditions(existing, now),
+		Conditions:  nodeConditions(existing, p, now),
 		Addresses: []v1.NodeAddress{
 			{Type: v1.NodeInternalIP, Address: id.IP},
 			{Type: v1.NodeHostName, Address: id.Name},
@@ -59,25 +59,37 @@ func buildNodeStatus(id nodeIdentity, m machineFacts, existing []v1.NodeConditio
 	}
 }
 
-// healthyConditions are the conditions of a node without pressure, as upstream words them.
-var healthyConditions = [...]struct {
-	kind            v1.NodeConditionType
-	status          v1.ConditionStatus
-	reason, message string
-}{
-	{v1.NodeMemoryPressure, v1.ConditionFalse, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"},
-	{v1.NodeDiskPressure, v1.ConditionFalse, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"},
-	{v1.NodePIDPressure, v1.ConditionFalse, "KubeletHasSufficientPID", "kubelet has sufficient PID available"},
-	{v1.NodeReady, v1.ConditionTrue, "KubeletReady", "kubelet is posting ready status"},
+// conditionText is how upstream words a node condition for each status.
+type conditionText struct {
+	kind                  v1.NodeConditionType
+	reasonFalse, msgFalse string
+	reasonTrue, msgTrue   string
+	status                func(p nodePressure) bool
 }
 
-func nodeConditions(existing []v1.NodeCondition, now time.Time) []v1.NodeCondition {
+// conditionTexts lists the node's conditions in the order they are reported.
+var conditionTexts = [...]conditionText{
+	{v1.NodeMemoryPressure, "KubeletHasSufficientMemory", "kubelet has sufficient memory available",
+		"KubeletHasInsufficientMemory", "kubelet has insufficient memory available", func(p nodePressure) bool { return p.Memory }},
+	{v1.NodeDiskPressure, "KubeletHasNoDiskPressure", "kubelet has no disk pressure",
+		"KubeletHasDiskPressure", "kubelet has disk pressure", func(p nodePressure) bool { return p.Disk }},
+	{v1.NodePIDPressure, "KubeletHasSufficientPID", "kubelet has sufficient PID available",
+		"KubeletHasInsufficientPID", "kubelet has insufficient PID available", func(p nodePressure) bool { return p.PID }},
+	{v1.NodeReady, "", "", "KubeletReady", "kubelet is posting ready status", func(nodePressure) bool { return true }},
+}
+
+// nodeConditions are the node's conditions given the pressure observed now; a condition keeps
+// its transition time from existing while its status is unchanged.
+func nodeConditions(existing []v1.NodeCondition, p nodePressure, now time.Time) []v1.NodeCondition {
 	ts := metav1.NewTime(now.Truncate(time.Second))
-	out := make([]v1.NodeCondition, 0, len(healthyConditions))
-	for _, h := range healthyConditions {
-		c := v1.NodeCondition{Type: h.kind, Status: h.status, Reason: h.reason, Message: h.message, LastHeartbeatTime: ts, LastTransitionTime: ts}
+	out := make([]v1.NodeCondition, 0, len(conditionTexts))
+	for _, t := range conditionTexts {
+		c := v1.NodeCondition{Type: t.kind, Status: v1.ConditionFalse, Reason: t.reasonFalse, Message: t.msgFalse, LastHeartbeatTime: ts, LastTransitionTime: ts}
+		if t.status(p) {
+			c.Status, c.Reason, c.Message = v1.ConditionTrue, t.reasonTrue, t.msgTrue
+		}
 		for _, old := range existing {
-			if old.Type == h.kind && old.Status == h.status {
+			if old.Type == t.kind && old.Status == c.Status {
 				c.LastTransitionTime = old.LastTransitionTime
 			}
 		}

@@ -88,7 +88,8 @@ func (k *Kubelet) syncNodeStatus(ctx context.Context) {
 func (k *Kubelet) writeNodeStatus(ctx context.Context, node *v1.Node, force bool) error {
 	k.followPodCIDR(node)
 	now := k.cfg.Clock.Now()
-	want := buildNodeStatus(k.identity(), readMachineFacts(k.cfg.RootDir), node.Status.Conditions, now)
+	pressure := decidePressure(readNodeReadings(k.cfg.RootDir), defaultEvictionHard)
+	want := buildNodeStatus(k.identity(), readMachineFacts(k.cfg.RootDir), pressure, node.Status.Conditions, now)
 	k.mu.Lock()
 	k.allocatable = want.Allocatable
 	k.mu.Unlock()

@@ -67,18 +67,19 @@ func (k *Kubelet) runPod(ctx context.Context, pod *v1.Pod, rt *podRuntime) (time
 	return retry, applyErr
 }
 
-// report computes and writes the pod's status, feeds the prober, and stops the sandbox of a
-// pod that just reached a terminal phase.
+// report feeds the prober the pod's containers, then computes and writes the pod's status
+// (probe results read after the update, so a new pod is not first reported unready), and stops
+// the sandbox of a pod that just reached a terminal phase.
 func (k *Kubelet) report(ctx context.Context, pod *v1.Pod, rt *podRuntime, wait map[string]waiting) error {
-	st := computeStatus(statusInput{
-		Pod: pod, Runtime: rt, Probes: k.probeResults(pod, rt), Waiting: wait, HostIP: k.cfg.NodeIP,
-		RuntimeName: k.runtimeScheme(), Now: k.cfg.Clock.Now(),
-	})
+	in := statusInput{Pod: pod, Runtime: rt, Waiting: wait, HostIP: k.cfg.NodeIP, RuntimeName: k.runtimeScheme(), Now: k.cfg.Clock.Now()}
+	st := computeStatus(in)
+	statuses := append(append([]v1.ContainerStatus(nil), st.InitContainerStatuses...), st.ContainerStatuses...)
+	k.probes.Update(pod, st.PodIP, statuses)
+	in.Probes = k.probeResults(pod, rt)
+	st = computeStatus(in)
 	if err := k.statuses.write(ctx, pod, st); err != nil {
 		return err
 	}
-	statuses := append(append([]v1.ContainerStatus(nil), st.InitContainerStatuses...), st.ContainerStatuses...)
-	k.probes.Update(pod, st.PodIP, statuses)
 	if isTerminal(st.Phase) {
 		return k.stopPod(ctx, pod, rt, gracePeriod(pod))
 	}

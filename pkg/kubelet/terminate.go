@@ -16,6 +16,11 @@ import (
 // grace period, reports their final status, removes its CRI objects, volumes and cgroups, and
 // completes the deletion (grace period 0, UID precondition).
 func (k *Kubelet) terminatePod(ctx context.Context, pod *v1.Pod, rt *podRuntime) (bool, time.Duration, error) {
+	if k.cfg.TerminationGate != nil && len(rt.running()) > 0 {
+		// Zero-drop rollouts (issue 6): hold preStop/SIGTERM until no proxy sends the pod new
+		// connections (bounded by the grace period; the gate logs a timeout, so it is ignored).
+		_ = k.cfg.TerminationGate(ctx, pod)
+	}
 	if err := k.stopPod(ctx, pod, rt, gracePeriod(pod)); err != nil {
 		return false, 0, err
 	}

@@ -33,8 +33,9 @@ func (s *Server) RESTConfig() (*rest.Config, error) {
 	return cfg, nil
 }
 
-// bootstrap waits for the API, creates the system namespaces through it, marks the server
-// ready, then runs the in-process controllers.
+// bootstrap waits for the API, creates the system namespaces and the `kubernetes` Service
+// through it, marks the server ready, then runs the in-process controllers and keeps the
+// `kubernetes` Service repaired.
 func (s *Server) bootstrap(ctx context.Context) error {
 	cfg, err := s.RESTConfig()
 	if err != nil {
@@ -63,13 +64,19 @@ func (s *Server) bootstrap(ctx context.Context) error {
 			return fmt.Errorf("create priority class %s: %w", pc.Name, err)
 		}
 	}
+	if err := s.writeKubernetesService(ctx, cs); err != nil {
+		s.log.Warn("kubernetes service not written; retrying in the background", "err", err)
+	}
+	if err := s.createClusterDNSService(ctx, cs); err != nil { // clusterdns.go
+		s.log.Warn("kube-dns service not created", "err", err)
+	}
 	close(s.ready)
 	s.log.Info("skiff server ready", "url", s.URL(), "kubeconfig", s.cfg.KubeconfigPath)
-	if s.cfg.DisableControllers {
-		<-ctx.Done()
-		return nil
-	}
 	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.runKubernetesService(ctx, cs) })
+	if s.cfg.DisableControllers {
+		return g.Wait()
+	}
 	g.Go(func() error {
 		return leader.Run(ctx, leader.Config{Client: cs, Name: "kube-controller-manager", Log: s.log}, func(ctx context.Context) error {
 			return s.runControllers(ctx, cfg)

@@ -18,9 +18,12 @@ import (
 	"skiff/pkg/controller/cronjob"
 	"skiff/pkg/controller/daemonset"
 	"skiff/pkg/controller/deployment"
+	"skiff/pkg/controller/endpoints"
+	"skiff/pkg/controller/endpointslice"
 	"skiff/pkg/controller/gc"
 	"skiff/pkg/controller/job"
 	"skiff/pkg/controller/namespace"
+	"skiff/pkg/controller/nodeipam"
 	"skiff/pkg/controller/nodelifecycle"
 	"skiff/pkg/controller/podgc"
 	"skiff/pkg/controller/replicaset"
@@ -74,6 +77,15 @@ func (s *Server) runControllers(ctx context.Context, cfg *rest.Config) error {
 	nlc := nodelifecycle.New(cs, f, rec, clk, s.log, nodelifecycle.Config{})
 	runs = append(runs, func(ctx context.Context) error { return nlc.Run(ctx, 2) })
 	runs = append(runs, podgc.New(cs, f, rec, clk, s.log, podgc.Config{}).Run)
+	esc := endpointslice.New(cs, f, rec, clk, s.log, endpointslice.Config{MaxEndpointsPerSlice: s.cfg.MaxEndpointsPerSlice})
+	runs = append(runs, func(ctx context.Context) error { return esc.Run(ctx, 5) })
+	epc := endpoints.New(cs, f, rec, s.log)
+	runs = append(runs, func(ctx context.Context) error { return epc.Run(ctx, 5) })
+	ipam, err := nodeipam.New(cs, f, rec, s.log, nodeipam.Config{ClusterCIDR: s.cfg.ClusterCIDR, MaskSize: s.cfg.NodeCIDRMaskSize})
+	if err != nil {
+		return err
+	}
+	runs = append(runs, ipam.Run)
 	// 2. Start the informers, then the controllers.
 	f.Start(ctx.Done())
 	defer f.Shutdown()

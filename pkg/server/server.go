@@ -44,8 +44,23 @@ type Config struct {
 	// DisableControllers keeps the in-process controllers and scheduler from running (tests
 	// that run one controller themselves).
 	DisableControllers bool
-	Version            version.Info
-	Log                *slog.Logger
+	// ServiceCIDR (--service-cluster-ip-range, default 10.43.0.0/16) and NodePortRange
+	// (--service-node-port-range, default 30000-32767) are where Service addresses come from.
+	ServiceCIDR, NodePortRange string
+	// ClusterCIDR (--cluster-cidr, default 10.42.0.0/16) is split into per-node pod CIDRs of
+	// NodeCIDRMaskSize bits (--node-cidr-mask-size, default 24) by the node IPAM controller.
+	ClusterCIDR      string
+	NodeCIDRMaskSize int
+	// AdvertiseAddress is the address the `kubernetes` Service's endpoints point at (default:
+	// BindAddress when specific, else the default route's address).
+	AdvertiseAddress string
+	// MaxEndpointsPerSlice caps the endpoints of one EndpointSlice (--max-endpoints-per-slice,
+	// 1-1000; 0 means 100).
+	MaxEndpointsPerSlice int
+	// ClusterDNS is the kube-dns Service's cluster IP (--cluster-dns, default 10.43.0.10).
+	ClusterDNS string
+	Version    version.Info
+	Log        *slog.Logger
 }
 
 // Server is a running control plane.
@@ -71,6 +86,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if err := defaultAddresses(&cfg); err != nil {
+		return nil, err
 	}
 	return &Server{cfg: cfg, log: cfg.Log, ready: make(chan struct{})}, nil
 }
@@ -130,6 +148,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return (&etcd.Compactor{Client: client, Interval: s.cfg.CompactInterval, Log: s.log}).Run(ctx)
 	})
 	g.Go(func() error { return s.bootstrap(ctx) })
+	g.Go(func() error { return api.RunAllocationRepair(ctx, 0) })
 	if !s.cfg.DisableAgent {
 		g.Go(func() error { return s.runAgent(ctx, ca) })
 	}
@@ -209,6 +228,7 @@ func (s *Server) apiServer(client *clientv3.Client, kubeletTLS *tls.Config) (*ap
 	api, err := apiserver.New(apiserver.Config{
 		Etcd: client, Authenticator: apiserver.CertAuthenticator{}, OpenAPI: spec, Version: s.cfg.Version, Log: s.log,
 		ExternalAddress: net.JoinHostPort("127.0.0.1", strconv.Itoa(s.cfg.HTTPSPort)), KubeletTLS: kubeletTLS,
+		ServiceCIDR: s.cfg.ServiceCIDR, NodePortRange: s.cfg.NodePortRange,
 	})
 	if err != nil {
 		return nil, err

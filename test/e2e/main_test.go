@@ -62,6 +62,7 @@ func run(m *testing.M) (int, error) {
 	}
 	shared = c
 	code := m.Run()
+	stopNodeCluster(code != 0)
 	c.stop()
 	if code != 0 {
 		fmt.Fprintf(os.Stderr, "--- server log (tail) ---\n%s\n", tail(c.log.String(), 4000))

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -13,47 +12,6 @@ import (
 	"testing"
 	"time"
 )
-
-// startNodeCluster runs `skiff server` with its in-process agent (real containerd) and the
-// project's image tarballs; it skips unless root with containerd and `make images` output.
-func startNodeCluster(t *testing.T) *cluster {
-	t.Helper()
-	images, _ := filepath.Glob("../../build/images/*.tar")
-	_, err := exec.LookPath("containerd")
-	if os.Geteuid() != 0 || err != nil || len(images) == 0 {
-		t.Skip("needs root, containerd and build/images (make images)")
-	}
-	dir := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(dir, "agent", "images"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	for _, img := range images {
-		data, err := os.ReadFile(img)
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(dir, "agent", "images", filepath.Base(img)), data, 0o600)
-	}
-	port := freePort()
-	c := &cluster{bin: shared.bin, dir: dir, kubeconfig: filepath.Join(dir, "kubeconfig.yaml"), url: fmt.Sprintf("https://127.0.0.1:%d", port), log: &bytes.Buffer{}}
-	c.cmd = exec.Command(c.bin, "server", "--data-dir", dir, "--https-port", fmt.Sprint(port),
-		"--etcd-client-port", fmt.Sprint(freePort()), "--etcd-peer-port", fmt.Sprint(freePort()),
-		"--kubelet-port", fmt.Sprint(freePort()), "--node-name", "e2e-stream")
-	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c.stop()
-		if t.Failed() {
-			t.Logf("server log (tail):\n%s", tail(c.log.String(), 6000))
-		}
-	})
-	if err := c.waitReady(90 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
 
 // must runs kubectl against c and fails the test on an error.
 func (c *cluster) must(t *testing.T, stdin string, args ...string) string {
@@ -71,6 +29,7 @@ const streamingPod = `apiVersion: v1
 kind: Pod
 metadata:
   name: stream
+  namespace: stream
 spec:
   terminationGracePeriodSeconds: 1
   containers:
@@ -85,38 +44,36 @@ spec:
 
 // TestLogsExecPortForwardCopy drives the kubelet API through the API server with kubectl.
 func TestLogsExecPortForwardCopy(t *testing.T) {
-	c := startNodeCluster(t)
-	c.waitExists(t, "node/e2e-stream")
-	c.must(t, "", "wait", "--for=condition=Ready", "node/e2e-stream", "--timeout=60s")
+	c := nodeCluster(t)
+	ns := c.namespace(t, "stream")
 	c.must(t, streamingPod, "apply", "-f", "-")
-	t.Cleanup(func() { c.kubectl(context.Background(), "", "delete", "pod", "stream", "--wait=true", "--timeout=30s") })
-	c.must(t, "", "wait", "--for=condition=Ready", "pod/stream", "--timeout=60s")
+	c.must(t, "", "wait", "-n", ns, "--for=condition=Ready", "pod/stream", "--timeout=60s")
 	time.Sleep(time.Second) // a few log lines
 
 	t.Run("logs", func(t *testing.T) {
-		if out := c.must(t, "", "logs", "stream", "-c", "counter", "--tail", "2"); strings.Count(out, "line ") != 2 {
+		if out := c.must(t, "", "logs", "-n", ns, "stream", "-c", "counter", "--tail", "2"); strings.Count(out, "line ") != 2 {
 			t.Errorf("--tail 2: %q", out)
 		}
-		out := c.must(t, "", "logs", "stream", "-c", "counter", "--tail", "1", "--timestamps")
+		out := c.must(t, "", "logs", "-n", ns, "stream", "-c", "counter", "--tail", "1", "--timestamps")
 		if _, err := time.Parse(time.RFC3339Nano, strings.Fields(out)[0]); err != nil {
 			t.Errorf("--timestamps: %q", out)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		follow, _, _ := c.kubectl(ctx, "", "logs", "-f", "stream", "-c", "counter", "--tail", "1")
+		follow, _, _ := c.kubectl(ctx, "", "logs", "-n", ns, "-f", "stream", "-c", "counter", "--tail", "1")
 		if n := strings.Count(follow, "line "); n < 4 {
 			t.Errorf("-f for 2s gave %d lines: %q", n, follow)
 		}
-		_, errOut, err := c.kubectl(context.Background(), "", "logs", "stream", "-c", "counter", "--previous")
+		_, errOut, err := c.kubectl(context.Background(), "", "logs", "-n", ns, "stream", "-c", "counter", "--previous")
 		if err == nil || !strings.Contains(errOut, `previous terminated container "counter"`) {
 			t.Errorf("--previous: %v %s", err, errOut)
 		}
 	})
 	t.Run("exec", func(t *testing.T) {
-		if out := c.must(t, "piped\n", "exec", "-i", "stream", "-c", "counter", "--", "cat"); out != "piped\n" {
+		if out := c.must(t, "piped\n", "exec", "-n", ns, "-i", "stream", "-c", "counter", "--", "cat"); out != "piped\n" {
 			t.Errorf("exec -i cat = %q", out)
 		}
-		_, _, err := c.kubectl(context.Background(), "", "exec", "stream", "-c", "counter", "--", "sh", "-c", "exit 3")
+		_, _, err := c.kubectl(context.Background(), "", "exec", "-n", ns, "stream", "-c", "counter", "--", "sh", "-c", "exit 3")
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() == 0 {
 			t.Errorf("exit 3: %v", err)
 		}
@@ -124,9 +81,9 @@ func TestLogsExecPortForwardCopy(t *testing.T) {
 	t.Run("cp", func(t *testing.T) {
 		src := filepath.Join(t.TempDir(), "in.txt")
 		os.WriteFile(src, []byte("copied\n"), 0o644)
-		c.must(t, "", "cp", src, "stream:/tmp/in.txt", "-c", "counter")
+		c.must(t, "", "cp", "-n", ns, src, "stream:/tmp/in.txt", "-c", "counter")
 		back := filepath.Join(t.TempDir(), "back.txt")
-		c.must(t, "", "cp", "stream:/tmp/in.txt", back, "-c", "counter")
+		c.must(t, "", "cp", "-n", ns, "stream:/tmp/in.txt", back, "-c", "counter")
 		if data, _ := os.ReadFile(back); string(data) != "copied\n" {
 			t.Errorf("round trip = %q", data)
 		}
@@ -134,7 +91,7 @@ func TestLogsExecPortForwardCopy(t *testing.T) {
 	t.Run("port-forward", func(t *testing.T) {
 		local := freePort()
 		ctx, cancel := context.WithCancel(context.Background())
-		cmd := exec.CommandContext(ctx, c.bin, "kubectl", "--kubeconfig", c.kubeconfig, "port-forward", "pod/stream", fmt.Sprintf("%d:8080", local))
+		cmd := exec.CommandContext(ctx, c.bin, "kubectl", "--kubeconfig", c.kubeconfig, "port-forward", "-n", ns, "pod/stream", fmt.Sprintf("%d:8080", local))
 		cmd.Env = append(os.Environ(), "HOME="+c.dir)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)

@@ -28,10 +28,7 @@ type Host interface {
 	// ContainerID finds a container of pod (the previous instance if previous) and its
 	// absolute CRI log path.
 	ContainerID(pod *v1.Pod, container string, previous bool) (id, logPath string, err error)
-}
-
-// PodLister is optionally implemented by a Host to serve /pods.
-type PodLister interface {
+	// Pods lists the pods bound to the node that the kubelet manages (served on /pods).
 	Pods() []*v1.Pod
 }
 

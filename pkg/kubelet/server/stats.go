@@ -150,10 +150,8 @@ func add(a, b *uint64) *uint64 {
 // servePods serves GET /pods: the pods this kubelet runs, as a PodList.
 func (s *Server) servePods(w http.ResponseWriter, _ *http.Request) {
 	list := v1.PodList{TypeMeta: metav1.TypeMeta{Kind: "PodList", APIVersion: "v1"}, Items: []v1.Pod{}}
-	if l, ok := s.cfg.Host.(PodLister); ok {
-		for _, p := range l.Pods() {
-			list.Items = append(list.Items, *p)
-		}
+	for _, p := range s.cfg.Host.Pods() {
+		list.Items = append(list.Items, *p)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(&list)

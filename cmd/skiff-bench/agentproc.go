@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// agentProcess is a `skiff agent` child process joined to a benchmark server.
+type agentProcess struct {
+	cmd     *exec.Cmd
+	dir     string
+	logPath string
+	exited  chan error
+}
+
+// startAgent copies the image tarballs into dir/images and starts `skiff agent` joined to srv
+// with its token. The caller must call stop.
+func startAgent(binary string, srv *serverProcess, dir string, images []string) (*agentProcess, error) {
+	if err := os.MkdirAll(filepath.Join(dir, "images"), 0o700); err != nil {
+		return nil, err
+	}
+	for _, img := range images {
+		data, err := os.ReadFile(img)
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "images", filepath.Base(img)), data, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	ports, err := freePorts(1)
+	if err != nil {
+		return nil, err
+	}
+	a := &agentProcess{dir: dir, logPath: filepath.Join(filepath.Dir(dir), "agent.log"), exited: make(chan error, 1)}
+	logFile, err := os.Create(a.logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	a.cmd = exec.Command(binary, "agent", "--server", srv.url, "--token-file", filepath.Join(srv.dataDir, "data", "token"),
+		"--data-dir", dir, "--node-name", "bench-node", "--kubelet-port", strconv.Itoa(ports[0]))
+	a.cmd.Stdout, a.cmd.Stderr = logFile, logFile
+	a.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	if err := a.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start agent: %w", err)
+	}
+	go func() { a.exited <- a.cmd.Wait() }()
+	return a, nil
+}
+
+// stop sends SIGTERM, waits up to grace, then kills the agent. Its containerd stops with it.
+func (a *agentProcess) stop(grace time.Duration) {
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-a.exited:
+	case <-time.After(grace):
+		a.cmd.Process.Kill()
+		<-a.exited
+	}
+}
+
+// rss samples the resident memory of the agent, its containerd and shims, and the server.
+func (a *agentProcess) rss(pods int, srv *serverProcess) *nodeRSS {
+	r := &nodeRSS{Pods: pods}
+	r.Agent, _ = readRSS(fmt.Sprintf("/proc/%d/status", a.cmd.Process.Pid))
+	r.Server, _ = srv.rssBytes()
+	for _, pid := range pidsMentioning(a.dir) {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		rss, err := readRSS(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			continue
+		}
+		switch c := strings.TrimSpace(string(comm)); {
+		case strings.HasPrefix(c, "containerd-shim"):
+			r.Shim += rss
+		case c == "containerd":
+			r.Containerd += rss
+		}
+	}
+	return r
+}
+
+// nodeCPU is CPU time (user+system, with waited-for children) of the node's processes.
+type nodeCPU struct{ Agent, Containerd, Shims time.Duration }
+
+// cpu samples the CPU time of the agent, its containerd (CNI plugins included: it waits for
+// them) and the live shims (runc included).
+func (a *agentProcess) cpu() nodeCPU {
+	c := nodeCPU{Agent: processCPU(a.cmd.Process.Pid)}
+	for _, pid := range pidsMentioning(a.dir) {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		switch name := strings.TrimSpace(string(comm)); {
+		case strings.HasPrefix(name, "containerd-shim"):
+			c.Shims += processCPU(pid)
+		case name == "containerd":
+			c.Containerd += processCPU(pid)
+		}
+	}
+	return c
+}
+
+// processCPU reads utime+stime+cutime+cstime of pid from /proc/PID/stat (USER_HZ = 100).
+func processCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the parenthesised command name; utime is field 14 of the whole line.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	var ticks int64
+	for _, i := range []int{11, 12, 13, 14} {
+		if i < len(f) {
+			n, _ := strconv.ParseInt(f[i], 10, 64)
+			ticks += n
+		}
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
+// pidsMentioning lists the processes whose command line contains s.
+func pidsMentioning(s string) []int {
+	var pids []int
+	paths, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(b, []byte(s)) {
+			continue
+		}
+		if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil && pid != os.Getpid() {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// cleanupNode removes what a benchmark node may leave behind once its processes stopped:
+// shims still running, mounts under dir, the CNI bridge and the proxy's nftables table if the
+// run created them, and dir itself unless keep.
+func cleanupNode(dir string, ownBridge, ownTable, keep bool) {
+	for _, pid := range pidsMentioning(dir) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	if b, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
+		lines := strings.Split(string(b), "\n")
+		for i := len(lines) - 1; i >= 0; i-- {
+			if f := strings.Fields(lines[i]); len(f) > 4 && strings.HasPrefix(f[4], dir+"/") {
+				syscall.Unmount(f[4], syscall.MNT_DETACH)
+			}
+		}
+	}
+	if ownBridge {
+		exec.Command("ip", "link", "del", podStartBridge).Run()
+	}
+	if ownTable {
+		exec.Command("nft", "delete", "table", "ip", podStartProxyTable).Run()
+	}
+	if !keep {
+		os.RemoveAll(dir)
+	}
+}
