@@ -107,6 +107,15 @@ func (a *agentProcess) cpu() nodeCPU {
 	return c
 }
 
+// idleCPU is the CPU the node's processes spend per second over d.
+func (a *agentProcess) idleCPU(d time.Duration) nodeCPU {
+	before := a.cpu()
+	time.Sleep(d)
+	after := a.cpu()
+	per := func(x, y time.Duration) time.Duration { return time.Duration(float64(y-x) / d.Seconds()) }
+	return nodeCPU{Agent: per(before.Agent, after.Agent), Containerd: per(before.Containerd, after.Containerd), Shims: per(before.Shims, after.Shims)}
+}
+
 // processCPU reads utime+stime+cutime+cstime of pid from /proc/PID/stat (USER_HZ = 100).
 func processCPU(pid int) time.Duration {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

@@ -42,11 +42,13 @@ type podStartRound struct {
 	CPU nodeCPU
 }
 
-// nodeRSS is the memory of the node's processes once a batch runs.
+// nodeRSS is the memory of the node's processes once a batch runs, and the CPU they spend
+// per second while the pods just run (probes none, relisting and status only).
 type nodeRSS struct {
 	Pods                    int
 	Agent, Containerd, Shim int64 // Shim: all shims together
 	Server                  int64
+	IdleCPU                 nodeCPU // per second
 }
 
 // runPodStart measures pod start latency on a real node: `skiff server --disable-agent` and a
@@ -114,6 +116,7 @@ func runPodStart(ctx context.Context, o options, out, progress io.Writer) error 
 			if n == maxInt(o.PodStart) && rss == nil {
 				time.Sleep(5 * time.Second) // settle: probes, status writes, stats
 				rss = agent.rss(n, srv)
+				rss.IdleCPU = agent.idleCPU(10 * time.Second)
 			}
 			if err := deletePods(ctx, client); err != nil {
 				return err
@@ -283,6 +286,11 @@ func printPodStart(out io.Writer, rounds []podStartRound, rss *nodeRSS, m machin
 		fmt.Fprintf(out, "\nRSS with %d pods running: `skiff agent` (kubelet, kubelet API) %s, its containerd %s, "+
 			"containerd shims %s in total; `skiff server` (control plane, separate process) %s.\n",
 			rss.Pods, mib(rss.Agent), mib(rss.Containerd), mib(rss.Shim), mib(rss.Server))
+	}
+	if rss != nil {
+		pct := func(d time.Duration) string { return fmt.Sprintf("%.1f%%", 100*d.Seconds()) }
+		fmt.Fprintf(out, "\nCPU while the %d pods just run (10 s): `skiff agent` %s of a core, containerd %s, shims %s.\n",
+			rss.Pods, pct(rss.IdleCPU.Agent), pct(rss.IdleCPU.Containerd), pct(rss.IdleCPU.Shims))
 	}
 	fmt.Fprintf(out, "\nLatency: pod create request sent to the pod seen Running on a watch opened before; "+
 		"bound: to the pod seen with spec.nodeName (the scheduler's share). "+

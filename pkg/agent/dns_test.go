@@ -84,8 +84,12 @@ func TestRunDNS(t *testing.T) {
 
 	var es *discoveryv1.EndpointSlice
 	deadline := time.Now().Add(10 * time.Second)
-	for es == nil {
-		es, _ = cs.DiscoveryV1().EndpointSlices("kube-system").Get(ctx, "kube-dns-n1", metav1.GetOptions{})
+	for {
+		got, err := cs.DiscoveryV1().EndpointSlices("kube-system").Get(ctx, "kube-dns-n1", metav1.GetOptions{})
+		if err == nil {
+			es = got
+			break
+		}
 		if time.Now().After(deadline) {
 			t.Fatal("kube-dns-n1 EndpointSlice not published")
 		}

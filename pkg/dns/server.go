@@ -76,18 +76,18 @@ func (s *Server) Addr() net.Addr { return s.addr }
 // Run syncs the caches, listens and answers until ctx ends (nil) or listening fails.
 func (s *Server) Run(ctx context.Context) error {
 	factory := informers.NewSharedInformerFactoryWithOptions(s.cfg.Client, 0, informers.WithTransform(stripManagedFields))
-	if err := s.watch(factory); err != nil {
+	synced, err := s.watch(factory)
+	if err != nil {
 		return err
 	}
 	factory.Start(ctx.Done())
 	defer factory.Shutdown()
-	for typ, ok := range factory.WaitForCacheSync(ctx.Done()) {
-		if !ok {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("dns: %v cache did not sync", typ)
+	// The handlers' own sync: every object listed at start is in the index.
+	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
+		if ctx.Err() != nil {
+			return nil
 		}
+		return errors.New("dns: caches did not sync")
 	}
 	pc, ln, err := listen(s.cfg.Addr)
 	if err != nil {
@@ -152,10 +152,11 @@ func listen(addr string) (net.PacketConn, net.Listener, error) {
 	return pc, ln, nil
 }
 
-// watch feeds the index from Service and EndpointSlice informers.
-func (s *Server) watch(f informers.SharedInformerFactory) error {
+// watch feeds the index from Service and EndpointSlice informers; it returns the handlers'
+// HasSynced functions.
+func (s *Server) watch(f informers.SharedInformerFactory) ([]cache.InformerSynced, error) {
 	svcs := f.Core().V1().Services().Informer()
-	_, err := svcs.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	svcReg, err := svcs.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(o any) { s.ix.setService(o.(*v1.Service)) },
 		UpdateFunc: func(_, o any) { s.ix.setService(o.(*v1.Service)) },
 		DeleteFunc: func(o any) {
@@ -165,10 +166,10 @@ func (s *Server) watch(f informers.SharedInformerFactory) error {
 		},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	slices := f.Discovery().V1().EndpointSlices().Informer()
-	_, err = slices.AddEventHandler(cache.ResourceEventHandlerFuncs{
+	sliceReg, err := slices.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(o any) { s.ix.setSlice(o.(*discoveryv1.EndpointSlice)) },
 		UpdateFunc: func(_, o any) { s.ix.setSlice(o.(*discoveryv1.EndpointSlice)) },
 		DeleteFunc: func(o any) {
@@ -177,7 +178,10 @@ func (s *Server) watch(f informers.SharedInformerFactory) error {
 			}
 		},
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return []cache.InformerSynced{svcReg.HasSynced, sliceReg.HasSynced}, nil
 }
 
 // stripManagedFields drops what DNS never reads from cached objects.

@@ -19,7 +19,9 @@ func TestGateOpen(t *testing.T) {
 	}
 	byUID := &v1.ObjectReference{Kind: "Pod", Name: "web-1", UID: "u1"}
 	other := &v1.ObjectReference{Kind: "Pod", Name: "web-2", UID: "u2"}
-	live := func(node string, rv uint64) proxyLease { return proxyLease{node: node, applied: rv, expires: now.Add(time.Second)} }
+	live := func(node string, rv uint64) proxyLease {
+		return proxyLease{node: node, applied: rv, expires: now.Add(time.Second)}
+	}
 	ready := map[string]bool{"a": true, "b": true, "down": false}
 	tests := []struct {
 		name   string

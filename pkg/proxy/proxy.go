@@ -68,10 +68,10 @@ type Proxy struct {
 	seenRV, appliedRV atomic.Uint64
 	// healthy is true while the last sync succeeded.
 	healthy atomic.Bool
-	applied           chan struct{}
-	last              Ruleset
-	metrics           metrics
-	gate              *gate
+	applied chan struct{}
+	last    Ruleset
+	metrics metrics
+	gate    *gate
 }
 
 // New validates cfg and prepares the informers; it starts nothing.

@@ -242,12 +242,12 @@ spec:
 	// Pod to pod across nodes, by pod IP.
 	target := pods.Items[0]
 	eventually(t, 30*time.Second, "client-a reaches "+target.Name+" on node B by pod IP", func() (bool, string) {
-		out, err := execA(fmt.Sprintf("wget -q -T 3 -O - http://%s:8080/hostname", target.Status.PodIP))
+		out, err := execA(fmt.Sprintf("timeout 5 wget -q -O - http://%s:8080/hostname", target.Status.PodIP))
 		return err == nil && out == target.Name, fmt.Sprint(out, err)
 	})
 	// Service by DNS name, endpoints only on node B.
 	eventually(t, 30*time.Second, "client-a reaches the web Service by name", func() (bool, string) {
-		out, err := execA(fmt.Sprintf("wget -q -T 3 -O - http://web.%s.svc.cluster.local/hostname", ns))
+		out, err := execA(fmt.Sprintf("timeout 5 wget -q -O - http://web.%s.svc.cluster.local/hostname", ns))
 		return err == nil && strings.HasPrefix(out, "web-"), fmt.Sprint(out, err)
 	})
 
@@ -272,7 +272,7 @@ spec:
 	})
 	t.Logf("node B's pods were replaced on node A %v after its agent was killed", time.Since(killed).Round(time.Second))
 	eventually(t, 30*time.Second, "the Service answers from node A's pods", func() (bool, string) {
-		out, err := execA(fmt.Sprintf("wget -q -T 3 -O - http://web.%s.svc.cluster.local/hostname", ns))
+		out, err := execA(fmt.Sprintf("timeout 5 wget -q -O - http://web.%s.svc.cluster.local/hostname", ns))
 		if err != nil {
 			return false, err.Error()
 		}

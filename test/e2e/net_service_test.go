@@ -112,7 +112,7 @@ func webPods(t *testing.T, cs kubernetes.Interface, ns string) map[string]string
 // hostnamesFromPod asks url n times from the client pod and returns the answers.
 func hostnamesFromPod(t *testing.T, c *cluster, ns, url string, n int) []string {
 	t.Helper()
-	script := fmt.Sprintf("for i in $(seq %d); do wget -q -T 3 -O - %s; echo; done", n, url)
+	script := fmt.Sprintf("for i in $(seq %d); do timeout 5 wget -q -O - %s; echo; done", n, url)
 	out := c.must(t, "", "exec", "-n", ns, "client", "--", "sh", "-c", script)
 	var names []string
 	for _, l := range strings.Split(out, "\n") {

@@ -20,6 +20,7 @@ import (
 	"skiff/pkg/controller/endpoints"
 	"skiff/pkg/controller/endpointslice"
 	"skiff/pkg/controller/gc"
+	"skiff/pkg/server/servertest"
 )
 
 // env is a real API server with the EndpointSlice, Endpoints and garbage collector
@@ -280,4 +281,38 @@ func BenchmarkReadyToSlice(b *testing.B) {
 		p = e.setReady(b, p, ready)
 		waitReady()
 	}
+}
+
+// TestServerRunsEndpointControllers checks the wiring: a full server (every controller)
+// gives a Service with a ready pod a slice and an Endpoints object.
+func TestServerRunsEndpointControllers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts etcd and the API server")
+	}
+	s := servertest.Start(t)
+	ctx := t.Context()
+	svc := &corev1.Service{ObjectMeta: metav1.ObjectMeta{Name: "web"},
+		Spec: corev1.ServiceSpec{Selector: map[string]string{"app": "web"}, Ports: []corev1.ServicePort{{Port: 80}}}}
+	if _, err := s.Client.CoreV1().Services("default").Create(ctx, svc, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "web-0", Labels: map[string]string{"app": "web"}},
+		Spec: corev1.PodSpec{NodeName: "n1", Containers: []corev1.Container{{Name: "c", Image: "busybox:1.36"}}}}
+	p, err := s.Client.CoreV1().Pods("default").Create(ctx, p, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Status.Phase, p.Status.PodIP = corev1.PodRunning, "10.42.0.9"
+	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
+	if _, err := s.Client.CoreV1().Pods("default").UpdateStatus(ctx, p, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	controllertest.Eventually(t, "slice and endpoints", func(ctx context.Context) (bool, error) {
+		sl, err := s.Client.DiscoveryV1().EndpointSlices("default").List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=web"})
+		if err != nil || len(sl.Items) != 1 || len(sl.Items[0].Endpoints) != 1 {
+			return false, err
+		}
+		ep, err := s.Client.CoreV1().Endpoints("default").Get(ctx, "web", metav1.GetOptions{})
+		return err == nil && len(ep.Subsets) == 1 && ep.Subsets[0].Addresses[0].IP == "10.42.0.9", nil
+	})
 }
