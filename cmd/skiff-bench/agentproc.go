@@ -116,16 +116,21 @@ func (a *agentProcess) idleCPU(d time.Duration) nodeCPU {
 	return nodeCPU{Agent: per(before.Agent, after.Agent), Containerd: per(before.Containerd, after.Containerd), Shims: per(before.Shims, after.Shims)}
 }
 
-// processCPU reads utime+stime+cutime+cstime of pid from /proc/PID/stat (USER_HZ = 100).
+// processCPU reads the CPU time of pid (see statCPU); 0 if it is gone.
 func processCPU(pid int) time.Duration {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
 	}
-	// Fields after the parenthesised command name; utime is field 14 of the whole line.
+	return statCPU(b)
+}
+
+// statCPU sums utime, stime, cutime and cstime (fields 14 to 17, in USER_HZ = 100 ticks) of a
+// /proc/PID/stat line. The command name, field 2, is in parentheses and may hold spaces.
+func statCPU(b []byte) time.Duration {
 	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
 	var ticks int64
-	for _, i := range []int{11, 12, 13, 14} {
+	for _, i := range []int{11, 12, 13, 14} { // fields 14..17 counted from the state, field 3
 		if i < len(f) {
 			n, _ := strconv.ParseInt(f[i], 10, 64)
 			ticks += n
@@ -150,13 +155,40 @@ func pidsMentioning(s string) []int {
 	return pids
 }
 
+// killTrees SIGKILLs each of roots and all its descendants (a shim's containers would
+// otherwise outlive it), children first.
+func killTrees(roots []int) {
+	children := map[int][]int{}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+		// pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+		if f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:])); len(f) > 1 {
+			ppid, _ := strconv.Atoi(f[1])
+			children[ppid] = append(children[ppid], pid)
+		}
+	}
+	var kill func(pid int)
+	kill = func(pid int) {
+		for _, c := range children[pid] {
+			kill(c)
+		}
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	for _, pid := range roots {
+		kill(pid)
+	}
+}
+
 // cleanupNode removes what a benchmark node may leave behind once its processes stopped:
 // shims still running, mounts under dir, the CNI bridge and the proxy's nftables table if the
 // run created them, and dir itself unless keep.
 func cleanupNode(dir string, ownBridge, ownTable, keep bool) {
-	for _, pid := range pidsMentioning(dir) {
-		syscall.Kill(pid, syscall.SIGKILL)
-	}
+	killTrees(pidsMentioning(dir))
 	if b, err := os.ReadFile("/proc/self/mountinfo"); err == nil {
 		lines := strings.Split(string(b), "\n")
 		for i := len(lines) - 1; i >= 0; i-- {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -42,9 +43,10 @@ func TestParseFlagsQuick(t *testing.T) {
 		args []string
 		want options
 	}{
-		{"defaults", nil, options{Binary: "bin/skiff", Duration: 5e9, Clients: []int{1, 16, 64}, ListSize: 100, WatchEvents: 1000, RSSObjects: 10000, FillClients: 64, Settle: 3e9}},
-		{"quick", []string{"-quick"}, options{Binary: "bin/skiff", Duration: 1e9, Clients: []int{1, 16, 64}, ListSize: 100, WatchEvents: 200, RSSObjects: 1000, FillClients: 64, Settle: 1e9}},
-		{"quick keeps explicit flags", []string{"-quick", "-duration", "2s", "-clients", "4"}, options{Binary: "bin/skiff", Duration: 2e9, Clients: []int{4}, ListSize: 100, WatchEvents: 200, RSSObjects: 1000, FillClients: 64, Settle: 1e9}},
+		{"defaults", nil, options{Binary: "bin/skiff", Duration: 5e9, Clients: []int{1, 16, 64}, ListSize: 100, WatchEvents: 1000, RSSObjects: 10000, FillClients: 64, Settle: 3e9, PodStartRounds: 3}},
+		{"quick", []string{"-quick"}, options{Binary: "bin/skiff", Duration: 1e9, Clients: []int{1, 16, 64}, ListSize: 100, WatchEvents: 200, RSSObjects: 1000, FillClients: 64, Settle: 1e9, PodStartRounds: 3}},
+		{"podstart", []string{"-podstart", "1,10,30", "-podstart-rounds", "2"}, options{Binary: "bin/skiff", Duration: 5e9, Clients: []int{1, 16, 64}, ListSize: 100, WatchEvents: 1000, RSSObjects: 10000, FillClients: 64, Settle: 3e9, PodStart: []int{1, 10, 30}, PodStartRounds: 2}},
+		{"quick keeps explicit flags", []string{"-quick", "-duration", "2s", "-clients", "4"}, options{Binary: "bin/skiff", Duration: 2e9, Clients: []int{4}, ListSize: 100, WatchEvents: 200, RSSObjects: 1000, FillClients: 64, Settle: 1e9, PodStartRounds: 3}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +56,25 @@ func TestParseFlagsQuick(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("parseFlags mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestStatCPU(t *testing.T) {
+	tests := []struct {
+		name string
+		stat string
+		want time.Duration
+	}{
+		{"containerd", "1234 (containerd) S 1 1234 1234 0 -1 4194560 5000 0 0 0 150 50 30 20 20 0 12 0 100 0 0", 2500 * time.Millisecond},
+		{"name with spaces and parens", "99 (a (b) c) R 1 99 99 0 -1 0 0 0 0 0 1 2 3 4 20 0 1 0 5 0 0", 100 * time.Millisecond},
+		{"truncated", "7 (x) S 1", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := statCPU([]byte(tt.stat)); got != tt.want {
+				t.Errorf("statCPU = %v, want %v", got, tt.want)
 			}
 		})
 	}

@@ -2,7 +2,9 @@ package kubelet
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"syscall"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
@@ -61,6 +63,13 @@ func (k *Kubelet) removeOrphan(ctx context.Context, uid types.UID, rt *podRuntim
 		return false, 0, err
 	}
 	if err := k.removePodObjects(ctx, uid, rt); err != nil {
+		if rt.empty() && errors.Is(err, syscall.EBUSY) {
+			// Processes in a pod cgroup while our runtime has nothing of the pod: it belongs
+			// to another node sharing this host's cgroup tree. Leave it (housekeeping looks
+			// again in a minute) rather than retrying every few seconds.
+			k.log.Debug("leaving a busy pod cgroup the runtime does not know", "uid", uid)
+			return true, 0, nil
+		}
 		return false, 0, err
 	}
 	k.statuses.forget(uid)

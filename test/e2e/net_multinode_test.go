@@ -186,6 +186,7 @@ func TestTwoNodesInNetworkNamespaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"node-a", "node-b"} {
+		a.waitExists(t, "node/"+n)
 		a.must(t, "", "wait", "--for=condition=Ready", "node/"+n, "--timeout=120s")
 	}
 	cidrs := map[string]string{}

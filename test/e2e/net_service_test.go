@@ -250,7 +250,11 @@ func TestServiceVIPDNSNodePortHeadless(t *testing.T) {
 	}
 
 	// 5. Scale up: the VIP reaches the new pods soon after they are ready (measured from the
-	//    host through the ClusterIP).
+	//    host through the ClusterIP). The not-ready pod is made ready again first.
+	if _, err := get(fmt.Sprintf("http://%s/readyz/ok", net.JoinHostPort(pods[unready], "8080"))); err != nil {
+		t.Fatal(err)
+	}
+	waitPod(t, cs, ns, unready, 30*time.Second, "ready again", podReady)
 	vip := serviceOf(t, cs, ns, "web").Spec.ClusterIP
 	c.must(t, "", "scale", "-n", ns, "deployment/web", "--replicas=5")
 	c.must(t, "", "rollout", "status", "-n", ns, "deployment/web", "--timeout=120s")
@@ -262,9 +266,9 @@ func TestServiceVIPDNSNodePortHeadless(t *testing.T) {
 				seen[body] = true
 			}
 		}
-		return len(seen) == 4, fmt.Sprintf("seen %v", seen)
+		return len(seen) == 5, fmt.Sprintf("seen %v", seen)
 	})
-	t.Logf("after scaling to 5, the 4 ready pods answered through the VIP %v after the rollout was Available", time.Since(readyAt).Round(10*time.Millisecond))
+	t.Logf("after scaling to 5, all 5 pods answered through the VIP %v after the rollout was Available", time.Since(readyAt).Round(10*time.Millisecond))
 }
 
 // TestStatefulSetPodsResolveEachOther checks hostname.subdomain names of StatefulSet pods.

@@ -98,6 +98,7 @@ func startNodeEnv() (skip string, err error) {
 	}
 	for _, img := range images {
 		if err := copyInto(img, filepath.Join(dir, "agent", "images")); err != nil {
+			os.RemoveAll(dir)
 			return "", err
 		}
 	}
@@ -207,20 +208,38 @@ func deleteAllPods(c *cluster) {
 	}
 }
 
-// killUnder kills the processes whose command line mentions dir (containerd shims name their
-// containerd socket) and, through their cgroups, the containers they run.
+// killUnder kills the processes whose command line mentions dir (containerd and its shims name
+// its socket) together with their descendants (the containers a shim runs would otherwise
+// outlive it).
 func killUnder(dir string) {
-	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-	for _, p := range procs {
+	children := map[int][]int{}
+	var roots []int
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range stats {
+		var pid, ppid int
+		var comm, state string
 		b, err := os.ReadFile(p)
-		if err != nil || !bytes.Contains(b, []byte(dir)) {
+		if err != nil {
 			continue
 		}
-		var pid int
-		fmt.Sscanf(filepath.Base(filepath.Dir(p)), "%d", &pid)
-		if pid > 0 && pid != os.Getpid() {
-			syscall.Kill(pid, syscall.SIGKILL)
+		// pid (comm) state ppid ...: comm may hold spaces, so parse after the last ')'.
+		i := bytes.LastIndexByte(b, ')')
+		fmt.Sscanf(string(b[:i]), "%d %s", &pid, &comm)
+		fmt.Sscanf(string(b[i+1:]), "%s %d", &state, &ppid)
+		children[ppid] = append(children[ppid], pid)
+		if cmd, err := os.ReadFile(filepath.Join(filepath.Dir(p), "cmdline")); err == nil && bytes.Contains(cmd, []byte(dir)) && pid != os.Getpid() {
+			roots = append(roots, pid)
 		}
+	}
+	var kill func(pid int)
+	kill = func(pid int) {
+		for _, c := range children[pid] {
+			kill(c)
+		}
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	for _, pid := range roots {
+		kill(pid)
 	}
 }
 
