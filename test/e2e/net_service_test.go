@@ -86,7 +86,7 @@ spec:
 `
 
 // startWebApp applies webApp in ns and waits for the Deployment and the client pod.
-func startWebApp(t *testing.T, c *cluster, cs kubernetes.Interface, ns string) {
+func startWebApp(t testing.TB, c *cluster, cs kubernetes.Interface, ns string) {
 	t.Helper()
 	c.must(t, webApp, "apply", "-n", ns, "-f", "-")
 	c.must(t, "", "rollout", "status", "-n", ns, "deployment/web", "--timeout=120s")
@@ -94,7 +94,7 @@ func startWebApp(t *testing.T, c *cluster, cs kubernetes.Interface, ns string) {
 }
 
 // webPods lists the Running pods of the web Deployment by name, with their IPs.
-func webPods(t *testing.T, cs kubernetes.Interface, ns string) map[string]string {
+func webPods(t testing.TB, cs kubernetes.Interface, ns string) map[string]string {
 	t.Helper()
 	list, err := cs.CoreV1().Pods(ns).List(context.Background(), metav1.ListOptions{LabelSelector: "app=web"})
 	if err != nil {
@@ -129,7 +129,7 @@ func distinct(names []string) []string {
 	return slices.Compact(out)
 }
 
-func serviceOf(t *testing.T, cs kubernetes.Interface, ns, name string) *corev1.Service {
+func serviceOf(t testing.TB, cs kubernetes.Interface, ns, name string) *corev1.Service {
 	t.Helper()
 	s, err := cs.CoreV1().Services(ns).Get(context.Background(), name, metav1.GetOptions{})
 	if err != nil {
@@ -397,5 +397,26 @@ func TestRolloutRestartDropsNothing(t *testing.T) {
 	}
 	if failed != 0 {
 		t.Fatalf("%d of %d requests failed during the rollout; first errors: %v", failed, total, r.firstErrs)
+	}
+}
+
+// TestExampleWeb applies examples/web.yaml as the README tells a newcomer to, and reaches it
+// by cluster IP and by its NodePort on loopback.
+func TestExampleWeb(t *testing.T) {
+	c := nodeCluster(t)
+	cs := nodeClient(t)
+	c.must(t, "", "apply", "-f", "../../examples/web.yaml")
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c.kubectl(ctx, "", "delete", "namespace", "demo", "--wait=false")
+	})
+	c.must(t, "", "rollout", "status", "-n", "demo", "deployment/web", "--timeout=120s")
+	vip := serviceOf(t, cs, "demo", "web").Spec.ClusterIP
+	for _, u := range []string{"http://" + vip + "/hostname", "http://127.0.0.1:30080/hostname"} {
+		eventually(t, 20*time.Second, u, func() (bool, string) {
+			body, err := get(u)
+			return err == nil && strings.HasPrefix(body, "web-"), fmt.Sprint(body, err)
+		})
 	}
 }

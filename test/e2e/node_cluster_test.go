@@ -48,7 +48,7 @@ var nodeEnv struct {
 
 // nodeCluster returns the shared node cluster, starting it on the first call. It skips the
 // test unless root with containerd, ctr and runc installed.
-func nodeCluster(t *testing.T) *cluster {
+func nodeCluster(t testing.TB) *cluster {
 	t.Helper()
 	nodeEnv.once.Do(func() { nodeEnv.skip, nodeEnv.err = startNodeEnv() })
 	if nodeEnv.skip != "" {
@@ -61,7 +61,7 @@ func nodeCluster(t *testing.T) *cluster {
 }
 
 // nodeClient is a client-go client of the shared node cluster.
-func nodeClient(t *testing.T) kubernetes.Interface {
+func nodeClient(t testing.TB) kubernetes.Interface {
 	nodeCluster(t)
 	return nodeEnv.client
 }
@@ -283,7 +283,7 @@ func copyInto(file, dir string) error {
 
 // namespace creates a namespace for one test (labelled for the final clean-up) and deletes it
 // when the test ends.
-func (c *cluster) namespace(t *testing.T, name string) string {
+func (c *cluster) namespace(t testing.TB, name string) string {
 	t.Helper()
 	c.must(t, fmt.Sprintf("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: %s\n  labels: {skiff-e2e: node}\n", name), "apply", "-f", "-")
 	t.Cleanup(func() {
@@ -296,7 +296,7 @@ func (c *cluster) namespace(t *testing.T, name string) string {
 
 // eventually polls cond every 250 ms until it returns true or timeout passes; the last message
 // cond returned explains a failure.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() (bool, string)) {
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() (bool, string)) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -312,7 +312,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() (b
 }
 
 // getPod reads a pod, failing the test on an error.
-func getPod(t *testing.T, cs kubernetes.Interface, ns, name string) *corev1.Pod {
+func getPod(t testing.TB, cs kubernetes.Interface, ns, name string) *corev1.Pod {
 	t.Helper()
 	p, err := cs.CoreV1().Pods(ns).Get(context.Background(), name, metav1.GetOptions{})
 	if err != nil {
@@ -322,7 +322,7 @@ func getPod(t *testing.T, cs kubernetes.Interface, ns, name string) *corev1.Pod 
 }
 
 // waitPod waits until cond holds for the pod and returns it.
-func waitPod(t *testing.T, cs kubernetes.Interface, ns, name string, timeout time.Duration, what string, cond func(p *corev1.Pod) bool) *corev1.Pod {
+func waitPod(t testing.TB, cs kubernetes.Interface, ns, name string, timeout time.Duration, what string, cond func(p *corev1.Pod) bool) *corev1.Pod {
 	t.Helper()
 	var last *corev1.Pod
 	eventually(t, timeout, name+": "+what, func() (bool, string) {

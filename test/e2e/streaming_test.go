@@ -14,7 +14,7 @@ import (
 )
 
 // must runs kubectl against c and fails the test on an error.
-func (c *cluster) must(t *testing.T, stdin string, args ...string) string {
+func (c *cluster) must(t testing.TB, stdin string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
