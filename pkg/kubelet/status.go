@@ -9,6 +9,7 @@ import (
 	v1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"skiff/pkg/podcond"
 	"skiff/pkg/qos"
 )
 
@@ -209,7 +210,7 @@ func setConditions(st *v1.PodStatus, in statusInput, initDone bool) {
 		if ok {
 			c.Status, c.Reason, c.Message = v1.ConditionTrue, "", ""
 		}
-		setPodCondition(st, c)
+		podcond.Set(st, c)
 	}
 	sb := in.Runtime.sandbox()
 	set(v1.PodScheduled, true, "", "")
@@ -253,22 +254,6 @@ func listMessage(prefix string, names []string) string {
 	}
 	sort.Strings(names)
 	return fmt.Sprintf("%s: [%s]", prefix, strings.Join(names, " "))
-}
-
-// setPodCondition replaces or appends c, keeping the old transition time when the status holds.
-func setPodCondition(st *v1.PodStatus, c v1.PodCondition) {
-	for i := range st.Conditions {
-		old := &st.Conditions[i]
-		if old.Type != c.Type {
-			continue
-		}
-		if old.Status == c.Status {
-			c.LastTransitionTime = old.LastTransitionTime
-		}
-		*old = c
-		return
-	}
-	st.Conditions = append(st.Conditions, c)
 }
 
 func ptrTo[T any](v T) *T { return &v }

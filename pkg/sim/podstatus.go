@@ -6,6 +6,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"skiff/pkg/podcond"
 	"skiff/pkg/qos"
 )
 
@@ -112,29 +113,13 @@ func terminate(s *corev1.ContainerStatus, code int32, ts metav1.Time) {
 // ContainersReady and Ready take ready (with reason), PodReadyToStartContainers is True.
 func setConditions(st *corev1.PodStatus, ready corev1.ConditionStatus, reason string, ts metav1.Time) {
 	set := func(t corev1.PodConditionType, s corev1.ConditionStatus, r string) {
-		setPodCondition(st, corev1.PodCondition{Type: t, Status: s, Reason: r, LastTransitionTime: ts})
+		podcond.Set(st, corev1.PodCondition{Type: t, Status: s, Reason: r, LastTransitionTime: ts})
 	}
 	set(corev1.PodScheduled, corev1.ConditionTrue, "")
 	set(corev1.PodReadyToStartContainers, corev1.ConditionTrue, "")
 	set(corev1.PodInitialized, corev1.ConditionTrue, "")
 	set(corev1.ContainersReady, ready, reason)
 	set(corev1.PodReady, ready, reason)
-}
-
-// setPodCondition replaces or appends c, keeping the old transition time when the status holds.
-func setPodCondition(st *corev1.PodStatus, c corev1.PodCondition) {
-	for i := range st.Conditions {
-		old := &st.Conditions[i]
-		if old.Type != c.Type {
-			continue
-		}
-		if old.Status == c.Status {
-			c.LastTransitionTime = old.LastTransitionTime
-		}
-		*old = c
-		return
-	}
-	st.Conditions = append(st.Conditions, c)
 }
 
 func ptrTo[T any](v T) *T { return &v }
