@@ -205,10 +205,11 @@ func renderIPTService(nat, filter *bytes.Buffer, s *ServicePort, clusterCIDR str
 	}
 	svc := iptChainShare + "SVC-" + s.ID
 	chains[svc] = true
+	// As in nftables: the node's own connections are not masqueraded.
 	if clusterCIDR != "" {
-		add(nat, "-A %s ! -s %s -j %s", svc, clusterCIDR, iptMarkMasq)
+		add(nat, "-A %s ! -s %s -m addrtype ! --src-type LOCAL -j %s", svc, clusterCIDR, iptMarkMasq)
 	} else {
-		add(nat, "-A %s -j %s", svc, iptMarkMasq)
+		add(nat, "-A %s -m addrtype ! --src-type LOCAL -j %s", svc, iptMarkMasq)
 	}
 	iptDispatch(nat, svc, s, s.Internal)
 	add(nat, "-A %s %s -m comment --comment %q -j %s", iptServices, match(s.ClusterIP), s.Name, svc)

@@ -26,11 +26,11 @@ func TestRenderNFT(t *testing.T) {
 	e1 := rs.Services[0].EndpointID(Endpoint{"10.42.0.2", 8080})
 	sticky := rs.Services[1].EndpointID(Endpoint{"10.42.1.2", 8080})
 	want := map[string][]string{
-		"svc-WEB": {"ip saddr != 10.42.0.0/16 jump mark-for-masquerade",
+		"svc-WEB": {"ip saddr != 10.42.0.0/16 fib saddr type != local jump mark-for-masquerade",
 			"meta l4proto tcp dnat ip addr . port to numgen random mod 2 map { 0 : 10.42.0.2 . 8080 , 1 : 10.42.1.2 . 8080 }"},
 		"ext-WEB": {"ip saddr 10.42.0.0/16 goto svc-WEB", "fib saddr type local jump mark-for-masquerade", "fib saddr type local goto svc-WEB",
 			"meta l4proto tcp dnat to 10.42.0.2:8080"},
-		"svc-STICKY":   {"ip saddr != 10.42.0.0/16 jump mark-for-masquerade", "ip saddr @aff-" + sticky + " goto ep-" + sticky, "goto ep-" + sticky},
+		"svc-STICKY":   {"ip saddr != 10.42.0.0/16 fib saddr type != local jump mark-for-masquerade", "ip saddr @aff-" + sticky + " goto ep-" + sticky, "goto ep-" + sticky},
 		"ep-" + sticky: {"update @aff-" + sticky + " { ip saddr }", "meta l4proto udp dnat to 10.42.1.2:8080"},
 	}
 	if _, ok := st.chains["ep-"+e1]; ok {
@@ -115,7 +115,7 @@ func TestRenderIPTables(t *testing.T) {
 	e1 := rs.Services[0].EndpointID(Endpoint{"10.42.0.2", 8080})
 	for _, line := range []string{
 		"-A SKIFF-SERVICES -d 10.43.0.10/32 -p tcp --dport 80 -m comment --comment \"default/web:http\" -j SKF-SVC-WEB",
-		"-A SKF-SVC-WEB ! -s 10.42.0.0/16 -j SKIFF-MARK-MASQ",
+		"-A SKF-SVC-WEB ! -s 10.42.0.0/16 -m addrtype ! --src-type LOCAL -j SKIFF-MARK-MASQ",
 		"-A SKF-SVC-WEB -m statistic --mode random --probability 0.5000000000 -j SKF-SEP-" + e1,
 		"-A SKF-SEP-" + e1 + " -s 10.42.0.2/32 -j SKIFF-MARK-MASQ",
 		"-A SKF-SEP-" + e1 + " -p tcp -j DNAT --to-destination 10.42.0.2:8080",
