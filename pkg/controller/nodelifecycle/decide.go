@@ -84,13 +84,7 @@ func decideNode(n *corev1.Node, lastSeen, now time.Time, grace time.Duration) no
 	if now.Sub(lastSeen) > grace {
 		p.conditions, p.statusChanged = staleConditions(n, now)
 	}
-	ready := corev1.ConditionStatus("")
-	for _, c := range p.conditions {
-		if c.Type == corev1.NodeReady {
-			ready = c.Status
-		}
-	}
-	p.taints, p.taintsChanged = desiredTaints(n.Spec.Taints, ready, now)
+	p.taints, p.taintsChanged = desiredTaints(n.Spec.Taints, p.conditions, now)
 	return p
 }
 
@@ -100,6 +94,18 @@ var managed = []corev1.Taint{
 	{Key: corev1.TaintNodeNotReady, Effect: corev1.TaintEffectNoExecute},
 	{Key: corev1.TaintNodeUnreachable, Effect: corev1.TaintEffectNoSchedule},
 	{Key: corev1.TaintNodeUnreachable, Effect: corev1.TaintEffectNoExecute},
+	{Key: corev1.TaintNodeMemoryPressure, Effect: corev1.TaintEffectNoSchedule},
+	{Key: corev1.TaintNodeDiskPressure, Effect: corev1.TaintEffectNoSchedule},
+	{Key: corev1.TaintNodePIDPressure, Effect: corev1.TaintEffectNoSchedule},
+}
+
+// pressureTaints maps a pressure condition to the NoSchedule taint it calls for while True
+// (upstream's taint-nodes-by-condition): new pods stay off a node short of memory, disk or
+// PIDs; pods already there are not evicted by the taint.
+var pressureTaints = map[corev1.NodeConditionType]string{
+	corev1.NodeMemoryPressure: corev1.TaintNodeMemoryPressure,
+	corev1.NodeDiskPressure:   corev1.TaintNodeDiskPressure,
+	corev1.NodePIDPressure:    corev1.TaintNodePIDPressure,
 }
 
 // taintKeyFor is the taint key a Ready status calls for ("" for none). ok is false when the
@@ -116,29 +122,53 @@ func taintKeyFor(ready corev1.ConditionStatus) (key string, ok bool) {
 	return "", false
 }
 
-// desiredTaints returns existing with the managed taints matching the Ready status: other
-// managed taints removed, missing ones added (NoExecute with timeAdded now), present ones kept
-// as they are. changed reports a difference.
-func desiredTaints(existing []corev1.Taint, ready corev1.ConditionStatus, now time.Time) ([]corev1.Taint, bool) {
+// wantedTaints lists the managed taints conditions call for: NoSchedule and NoExecute for a
+// Ready status other than True, NoSchedule for each pressure condition that is True. ok is
+// false when the node has no Ready condition yet.
+func wantedTaints(conditions []corev1.NodeCondition) (want []corev1.Taint, ok bool) {
+	ready := corev1.ConditionStatus("")
+	for _, c := range conditions {
+		if c.Type == corev1.NodeReady {
+			ready = c.Status
+		}
+	}
 	key, ok := taintKeyFor(ready)
+	if !ok {
+		return nil, false
+	}
+	if key != "" {
+		want = append(want, corev1.Taint{Key: key, Effect: corev1.TaintEffectNoSchedule}, corev1.Taint{Key: key, Effect: corev1.TaintEffectNoExecute})
+	}
+	for _, c := range conditions {
+		if k, isPressure := pressureTaints[c.Type]; isPressure && c.Status == corev1.ConditionTrue {
+			want = append(want, corev1.Taint{Key: k, Effect: corev1.TaintEffectNoSchedule})
+		}
+	}
+	return want, true
+}
+
+// desiredTaints returns existing with the managed taints the conditions call for: other
+// managed taints removed, missing ones added (NoExecute with timeAdded now), present ones kept
+// as they are. changed reports a difference. A node without a Ready condition keeps its taints.
+func desiredTaints(existing []corev1.Taint, conditions []corev1.NodeCondition, now time.Time) ([]corev1.Taint, bool) {
+	want, ok := wantedTaints(conditions)
 	if !ok {
 		return existing, false
 	}
-	out := slices.DeleteFunc(slices.Clone(existing), func(t corev1.Taint) bool { return isManaged(t) && t.Key != key })
+	same := func(a, b corev1.Taint) bool { return a.Key == b.Key && a.Effect == b.Effect }
+	out := slices.DeleteFunc(slices.Clone(existing), func(t corev1.Taint) bool {
+		return isManaged(t) && !slices.ContainsFunc(want, func(w corev1.Taint) bool { return same(w, t) })
+	})
 	changed := len(out) != len(existing)
-	if key == "" {
-		return out, changed
-	}
-	for _, eff := range []corev1.TaintEffect{corev1.TaintEffectNoSchedule, corev1.TaintEffectNoExecute} {
-		if slices.ContainsFunc(out, func(t corev1.Taint) bool { return t.Key == key && t.Effect == eff }) {
+	for _, w := range want {
+		if slices.ContainsFunc(out, func(t corev1.Taint) bool { return same(w, t) }) {
 			continue
 		}
-		t := corev1.Taint{Key: key, Effect: eff}
-		if eff == corev1.TaintEffectNoExecute {
+		if w.Effect == corev1.TaintEffectNoExecute {
 			added := metav1.NewTime(now)
-			t.TimeAdded = &added
+			w.TimeAdded = &added
 		}
-		out = append(out, t)
+		out = append(out, w)
 		changed = true
 	}
 	return out, changed

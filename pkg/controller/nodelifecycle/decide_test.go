@@ -20,6 +20,16 @@ func readyNode(status corev1.ConditionStatus, taints ...corev1.Taint) *corev1.No
 	}}}
 }
 
+// withPressure sets condition c of n to status.
+func withPressure(n *corev1.Node, c corev1.NodeConditionType, status corev1.ConditionStatus) *corev1.Node {
+	for i := range n.Status.Conditions {
+		if n.Status.Conditions[i].Type == c {
+			n.Status.Conditions[i].Status = status
+		}
+	}
+	return n
+}
+
 func noExec(key string, added time.Time) corev1.Taint {
 	a := metav1.NewTime(added)
 	return corev1.Taint{Key: key, Effect: corev1.TaintEffectNoExecute, TimeAdded: &a}
@@ -60,6 +70,14 @@ func TestDecideNode(t *testing.T) {
 			now.Add(-time.Hour), true, corev1.ConditionUnknown, []corev1.Taint{noSched(corev1.TaintNodeUnreachable), noExec(corev1.TaintNodeUnreachable, t0)}, false},
 		{"recovered", readyNode(corev1.ConditionTrue, custom, noSched(corev1.TaintNodeUnreachable), noExec(corev1.TaintNodeUnreachable, t0)),
 			now, false, corev1.ConditionTrue, []corev1.Taint{custom}, true},
+		{"memory pressure", withPressure(readyNode(corev1.ConditionTrue, custom), corev1.NodeMemoryPressure, corev1.ConditionTrue), now, false, corev1.ConditionTrue,
+			[]corev1.Taint{custom, noSched(corev1.TaintNodeMemoryPressure)}, true},
+		{"disk and PID pressure, memory taint already there and kept", withPressure(withPressure(readyNode(corev1.ConditionTrue, noSched(corev1.TaintNodeMemoryPressure)),
+			corev1.NodeDiskPressure, corev1.ConditionTrue), corev1.NodePIDPressure, corev1.ConditionTrue), now, false, corev1.ConditionTrue,
+			[]corev1.Taint{noSched(corev1.TaintNodeDiskPressure), noSched(corev1.TaintNodePIDPressure)}, true},
+		{"pressure over", readyNode(corev1.ConditionTrue, noSched(corev1.TaintNodeDiskPressure)), now, false, corev1.ConditionTrue, []corev1.Taint{}, true},
+		{"silent past grace: pressure goes Unknown, its taint goes", withPressure(readyNode(corev1.ConditionTrue, noSched(corev1.TaintNodeMemoryPressure)), corev1.NodeMemoryPressure, corev1.ConditionTrue),
+			now.Add(-16 * time.Second), true, corev1.ConditionUnknown, []corev1.Taint{noSched(corev1.TaintNodeUnreachable), noExec(corev1.TaintNodeUnreachable, now)}, true},
 		{"not ready", readyNode(corev1.ConditionFalse, noExec(corev1.TaintNodeUnreachable, t0)), now, false, corev1.ConditionFalse,
 			[]corev1.Taint{noSched(corev1.TaintNodeNotReady), noExec(corev1.TaintNodeNotReady, now)}, true},
 	}

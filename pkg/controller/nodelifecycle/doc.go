@@ -7,7 +7,8 @@
 // the grace period has its Ready, MemoryPressure, DiskPressure and PIDPressure conditions set
 // to Unknown ("NodeStatusUnknown"). Nodes whose Ready condition is Unknown get the
 // node.kubernetes.io/unreachable taints (NoSchedule and NoExecute); Ready=False gets
-// node.kubernetes.io/not-ready; the taints go away once Ready is True again.
+// node.kubernetes.io/not-ready; the taints go away once Ready is True again. A pressure
+// condition that is True gets its node.kubernetes.io/*-pressure NoSchedule taint.
 //
 // Pods on a node with NoExecute taints are deleted as soon as they do not tolerate one of them,
 // or once the shortest matching tolerationSeconds has run out, counted from the taint's
