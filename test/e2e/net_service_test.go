@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -18,10 +19,9 @@ import (
 	"k8s.io/client-go/kubernetes"
 )
 
-// webApp is a Deployment of the test server behind a ClusterIP Service ("web", port 80 ->
-// the named container port http), a NodePort Service ("web-np") and a headless Service
-// ("web-headless"), plus a busybox client pod.
-const webApp = `apiVersion: apps/v1
+// webDeployment is a Deployment "web" of three test-server pods, ready on /readyz of the named
+// container port http.
+const webDeployment = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
@@ -43,7 +43,12 @@ spec:
           httpGet: {path: /readyz, port: http}
           periodSeconds: 1
           failureThreshold: 1
----
+`
+
+// webApp is webDeployment behind a ClusterIP Service ("web", port 80 -> the named container
+// port http), a NodePort Service ("web-np") and a headless Service ("web-headless"), plus a
+// busybox client pod.
+const webApp = webDeployment + `---
 apiVersion: v1
 kind: Service
 metadata:
@@ -184,13 +189,7 @@ func TestServiceVIPDNSNodePortHeadless(t *testing.T) {
 	if len(pods) != 3 {
 		t.Fatalf("web pods: %v", pods)
 	}
-	want := slices.Sorted(func(yield func(string) bool) {
-		for n := range pods {
-			if !yield(n) {
-				return
-			}
-		}
-	})
+	want := slices.Sorted(maps.Keys(pods))
 
 	// 1. By DNS name through the VIP, from a pod: every ready replica answers.
 	url := fmt.Sprintf("http://web.%s.svc.cluster.local/hostname", ns)

@@ -11,28 +11,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-const webDeployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-      - name: web
-        image: localhost/testserver:v1
-        ports: [{containerPort: 8080}]
-        readinessProbe:
-          httpGet: {path: /readyz, port: 8080}
-          periodSeconds: 1
-`
-
 // TestNodeDeploymentServesHTTP: the pods of a Deployment run on real containerd with distinct
 // pod IPs that answer HTTP from the host through the CNI bridge.
 func TestNodeDeploymentServesHTTP(t *testing.T) {
