@@ -131,10 +131,16 @@ func (c *cluster) stop() {
 	}
 }
 
-// kubectl runs `skiff kubectl` with the cluster's kubeconfig and returns stdout, stderr and the error.
-func (c *cluster) kubectl(ctx context.Context, stdin string, args ...string) (string, string, error) {
+// kubectlCmd is `skiff kubectl args...` with the cluster's kubeconfig, its HOME and cache dir.
+func (c *cluster) kubectlCmd(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, c.bin, append([]string{"kubectl", "--kubeconfig", c.kubeconfig}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+c.dir, "KUBECACHEDIR="+filepath.Join(c.dir, "kubecache"))
+	return cmd
+}
+
+// kubectl runs `skiff kubectl` with the cluster's kubeconfig and returns stdout, stderr and the error.
+func (c *cluster) kubectl(ctx context.Context, stdin string, args ...string) (string, string, error) {
+	cmd := c.kubectlCmd(ctx, args...)
 	if stdin != "" {
 		cmd.Stdin = strings.NewReader(stdin)
 	}
@@ -144,15 +150,30 @@ func (c *cluster) kubectl(ctx context.Context, stdin string, args ...string) (st
 	return out.String(), errb.String(), err
 }
 
-// ok runs kubectl and fails the test on an error or on any warning printed to stderr.
-func ok(t *testing.T, stdin string, args ...string) string {
+// run runs kubectl against c, fails the test on an error and returns stdout and stderr.
+func (c *cluster) run(t testing.TB, timeout time.Duration, stdin string, args ...string) (string, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	out, errOut, err := shared.kubectl(ctx, stdin, args...)
+	out, errOut, err := c.kubectl(ctx, stdin, args...)
 	if err != nil {
 		t.Fatalf("kubectl %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out, errOut)
 	}
+	return out, errOut
+}
+
+// must runs kubectl against c and fails the test on an error.
+func (c *cluster) must(t testing.TB, stdin string, args ...string) string {
+	t.Helper()
+	out, _ := c.run(t, 90*time.Second, stdin, args...)
+	return out
+}
+
+// ok runs kubectl against the shared cluster and fails the test on an error or on any warning
+// printed to stderr.
+func ok(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	out, errOut := shared.run(t, 60*time.Second, stdin, args...)
 	if strings.TrimSpace(errOut) != "" {
 		t.Fatalf("kubectl %s printed to stderr (warnings are defects):\n%s", strings.Join(args, " "), errOut)
 	}

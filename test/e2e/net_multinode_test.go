@@ -122,16 +122,8 @@ func TestTwoNodesInNetworkNamespaces(t *testing.T) {
 	h := newHostNet(t, tag, 2)
 	var dirs [2]string
 	for i := range dirs {
-		d, err := os.MkdirTemp("/tmp", "skm")
-		if err != nil {
+		if dirs[i], err = nodeDataDir("skm", images); err != nil {
 			t.Fatal(err)
-		}
-		dirs[i] = d
-		agentDir := filepath.Join(d, "agent")
-		for _, img := range images {
-			if err := copyInto(img, filepath.Join(agentDir, "images")); err != nil {
-				t.Fatal(err)
-			}
 		}
 	}
 	agentB := filepath.Join(dirs[1], "agent")
@@ -186,8 +178,9 @@ func TestTwoNodesInNetworkNamespaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"node-a", "node-b"} {
-		a.waitExists(t, "node/"+n)
-		a.must(t, "", "wait", "--for=condition=Ready", "node/"+n, "--timeout=120s")
+		if err := waitNodeReady(cs, n, 3*time.Minute); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cidrs := map[string]string{}
 	eventually(t, 30*time.Second, "both nodes have a pod CIDR", func() (bool, string) {

@@ -91,16 +91,9 @@ func startNodeEnv() (skip string, err error) {
 	if err != nil {
 		return "", fmt.Errorf("build images: %w", err)
 	}
-	// A short path: containerd's socket lives under it (unix socket paths are limited).
-	dir, err := os.MkdirTemp("/tmp", "skn")
+	dir, err := nodeDataDir("skn", images)
 	if err != nil {
 		return "", err
-	}
-	for _, img := range images {
-		if err := copyInto(img, filepath.Join(dir, "agent", "images")); err != nil {
-			os.RemoveAll(dir)
-			return "", err
-		}
 	}
 	_, err = net.InterfaceByName(nodeBridge)
 	nodeEnv.hadBridge = err == nil
@@ -122,7 +115,7 @@ func startNodeEnv() (skip string, err error) {
 	if nodeEnv.client, err = kubernetes.NewForConfig(cfg); err != nil {
 		return "", err
 	}
-	return "", waitNodeReady(nodeEnv.client, 2*time.Minute)
+	return "", waitNodeReady(nodeEnv.client, nodeName, 2*time.Minute)
 }
 
 // start runs c.cmd's command line (again) and waits for /readyz.
@@ -148,11 +141,11 @@ func (c *cluster) restart(t *testing.T) {
 	}
 }
 
-// waitNodeReady waits until the node's Ready condition is True.
-func waitNodeReady(cs kubernetes.Interface, timeout time.Duration) error {
+// waitNodeReady waits until the named node exists with its Ready condition True.
+func waitNodeReady(cs kubernetes.Interface, node string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
-		n, err := cs.CoreV1().Nodes().Get(context.Background(), nodeName, metav1.GetOptions{})
+		n, err := cs.CoreV1().Nodes().Get(context.Background(), node, metav1.GetOptions{})
 		if err == nil {
 			for _, c := range n.Status.Conditions {
 				if c.Type == corev1.NodeReady && c.Status == corev1.ConditionTrue {
@@ -162,7 +155,7 @@ func waitNodeReady(cs kubernetes.Interface, timeout time.Duration) error {
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-	return fmt.Errorf("node %s not Ready after %v", nodeName, timeout)
+	return fmt.Errorf("node %s not Ready after %v", node, timeout)
 }
 
 // stopNodeCluster deletes the pods left in the node cluster, stops the server, and removes
@@ -259,6 +252,23 @@ func unmountUnder(dir string) {
 	for i := len(points) - 1; i >= 0; i-- {
 		syscall.Unmount(points[i], syscall.MNT_DETACH)
 	}
+}
+
+// nodeDataDir makes a data dir for a server or agent under /tmp (a short path: containerd's
+// socket lives under it and unix socket paths are limited) with the image tarballs in
+// agent/images, where the agent imports them from.
+func nodeDataDir(prefix string, images []string) (string, error) {
+	dir, err := os.MkdirTemp("/tmp", prefix)
+	if err != nil {
+		return "", err
+	}
+	for _, img := range images {
+		if err := copyInto(img, filepath.Join(dir, "agent", "images")); err != nil {
+			os.RemoveAll(dir)
+			return "", err
+		}
+	}
+	return dir, nil
 }
 
 func copyInto(file, dir string) error {

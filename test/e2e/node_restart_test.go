@@ -40,7 +40,7 @@ spec:
 
 	restartedAt := time.Now()
 	c.restart(t)
-	if err := waitNodeReady(cs, 60*time.Second); err != nil {
+	if err := waitNodeReady(cs, nodeName, 60*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	// The kubelet has re-synced once it renewed its lease after the restart; give its pod

@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,18 +10,6 @@ import (
 	"testing"
 	"time"
 )
-
-// must runs kubectl against c and fails the test on an error.
-func (c *cluster) must(t testing.TB, stdin string, args ...string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	out, errOut, err := c.kubectl(ctx, stdin, args...)
-	if err != nil {
-		t.Fatalf("kubectl %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out, errOut)
-	}
-	return out
-}
 
 const streamingPod = `apiVersion: v1
 kind: Pod
@@ -91,8 +77,7 @@ func TestLogsExecPortForwardCopy(t *testing.T) {
 	t.Run("port-forward", func(t *testing.T) {
 		local := freePort()
 		ctx, cancel := context.WithCancel(context.Background())
-		cmd := exec.CommandContext(ctx, c.bin, "kubectl", "--kubeconfig", c.kubeconfig, "port-forward", "-n", ns, "pod/stream", fmt.Sprintf("%d:8080", local))
-		cmd.Env = append(os.Environ(), "HOME="+c.dir)
+		cmd := c.kubectlCmd(ctx, "port-forward", "-n", ns, "pod/stream", fmt.Sprintf("%d:8080", local))
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -104,35 +89,14 @@ func TestLogsExecPortForwardCopy(t *testing.T) {
 	})
 }
 
-// waitExists polls until kubectl get finds the object (kubectl wait fails on NotFound).
-func (c *cluster) waitExists(t *testing.T, obj string) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		_, _, err := c.kubectl(context.Background(), "", "get", obj)
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s did not appear: %v", obj, err)
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-}
-
+// getWithRetry GETs url until it answers 200 (up to 20 s) and returns the body.
 func getWithRetry(t *testing.T, url string) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(url)
-		if err == nil {
-			defer resp.Body.Close()
-			b, _ := io.ReadAll(resp.Body)
-			return string(b)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s: %v", url, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	var body string
+	eventually(t, 20*time.Second, "GET "+url, func() (bool, string) {
+		b, err := get(url)
+		body = b
+		return err == nil, fmt.Sprint(err)
+	})
+	return body
 }
