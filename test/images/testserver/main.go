@@ -3,7 +3,7 @@
 //
 //	PORT            HTTP port (default 8080)
 //	ECHO_PORT       TCP echo port (default 9000)
-//	GRPC_PORT       gRPC health service port (default 9090); "" or "0" disables it
+//	GRPC_PORT       gRPC health service port (default 9090); "0" disables it
 //	SHUTDOWN_DELAY  after SIGTERM keep serving this long, then exit 0 (Go duration or seconds)
 //	STARTUP_DELAY   wait this long before listening
 //	READY_DELAY     /readyz fails until this long after start
@@ -49,8 +49,8 @@ func main() {
 		time.AfterFunc(d, func() { log.Printf("EXIT_AFTER %s: exiting with code %d", d, code); os.Exit(code) })
 	}
 	go serveEcho(":" + envOr("ECHO_PORT", "9000"))
-	if p := os.Getenv("GRPC_PORT"); p != "0" {
-		go s.serveGRPC(":" + envOr("GRPC_PORT", "9090"))
+	if p := envOr("GRPC_PORT", "9090"); p != "0" {
+		go s.serveGRPC(":" + p)
 	}
 	srv := &http.Server{Addr: ":" + envOr("PORT", "8080"), Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
