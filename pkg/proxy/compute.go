@@ -85,19 +85,19 @@ func servicePort(svc *v1.Service, sp v1.ServicePort, ip string, eps []candidate,
 			out.AffinitySeconds = *c.ClientIP.TimeoutSeconds
 		}
 	}
-	local := localOnly(eps, node)
-	out.Internal = usable(eps)
+	all := usable(eps)
+	out.Internal = all
 	if p := svc.Spec.InternalTrafficPolicy; p != nil && *p == v1.ServiceInternalTrafficPolicyLocal {
-		out.Internal = usable(local)
+		out.Internal = usable(localOnly(eps, node))
 	}
 	if out.HasExternal() {
-		out.External = usable(eps)
+		out.External = all
 		if svc.Spec.ExternalTrafficPolicy == v1.ServiceExternalTrafficPolicyLocal {
 			out.ExternalLocal = true
-			out.External = usable(local)
+			out.External = usable(localOnly(eps, node))
 		}
 	}
-	out.Reject = len(usable(eps)) == 0
+	out.Reject = len(all) == 0
 	return out
 }
 
@@ -105,6 +105,7 @@ func servicePort(svc *v1.Service, sp v1.ServicePort, ip string, eps []candidate,
 type candidate struct {
 	Endpoint
 	node                        string
+	key                         string // Endpoint.String(), the sort key
 	ready, serving, terminating bool
 }
 
@@ -140,8 +141,12 @@ func localOnly(eps []candidate, node string) []candidate {
 // endpointsFor lists the endpoints of service port sp in the service's slices (the slice
 // port with sp's name and protocol), sorted and without duplicates.
 func endpointsFor(svcSlices []*discoveryv1.EndpointSlice, sp v1.ServicePort) []candidate {
-	seen := map[Endpoint]bool{}
-	var out []candidate
+	n := 0
+	for _, s := range svcSlices {
+		n += len(s.Endpoints)
+	}
+	seen := make(map[Endpoint]bool, n)
+	out := make([]candidate, 0, n)
 	for _, s := range svcSlices {
 		port, ok := slicePort(s, sp)
 		if !ok {
@@ -156,6 +161,7 @@ func endpointsFor(svcSlices []*discoveryv1.EndpointSlice, sp v1.ServicePort) []c
 				continue
 			}
 			seen[c.Endpoint] = true
+			c.key = c.String()
 			c.ready = e.Conditions.Ready == nil || *e.Conditions.Ready
 			c.serving = c.ready
 			if e.Conditions.Serving != nil {
@@ -168,7 +174,7 @@ func endpointsFor(svcSlices []*discoveryv1.EndpointSlice, sp v1.ServicePort) []c
 			out = append(out, c)
 		}
 	}
-	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.String(), b.String()) })
+	slices.SortFunc(out, func(a, b candidate) int { return strings.Compare(a.key, b.key) })
 	return out
 }
 

@@ -33,16 +33,17 @@ func staleUDPFlows(old, cur Ruleset) []staleFlow {
 			continue
 		}
 		n := now[o.ID]
+		had := o.Endpoints()
 		kept := map[Endpoint]bool{}
 		if n != nil {
 			for _, e := range n.Endpoints() {
 				kept[e] = true
 			}
-			if len(o.Endpoints()) == 0 && len(kept) > 0 {
+			if len(had) == 0 && len(kept) > 0 {
 				out = append(out, staleFlow{OrigDst: n.ClusterIP, Port: n.Port})
 			}
 		}
-		for _, e := range o.Endpoints() {
+		for _, e := range had {
 			if kept[e] {
 				continue
 			}

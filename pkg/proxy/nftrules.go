@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -164,7 +165,7 @@ func nftDispatch(s *ServicePort, eps []Endpoint) []string {
 		}
 		arms := make([]string, len(eps))
 		for i, e := range eps {
-			arms[i] = fmt.Sprintf("%d : %s . %d", i, e.IP, e.Port)
+			arms[i] = strconv.Itoa(i) + " : " + e.IP + " . " + strconv.Itoa(int(e.Port))
 		}
 		return []string{fmt.Sprintf("meta l4proto %s dnat ip addr . port to numgen random mod %d map { %s }", s.Protocol, len(eps), strings.Join(arms, " , "))}
 	}

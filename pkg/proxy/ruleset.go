@@ -62,8 +62,9 @@ func (s *ServicePort) HasExternal() bool { return s.NodePort != 0 || len(s.Exter
 // Endpoints returns the union of Internal and External, in order, without duplicates: the
 // endpoint chains a backend must create.
 func (s *ServicePort) Endpoints() []Endpoint {
-	seen := map[Endpoint]bool{}
-	var out []Endpoint
+	n := len(s.Internal) + len(s.External)
+	seen := make(map[Endpoint]bool, n)
+	out := make([]Endpoint, 0, n)
 	for _, list := range [][]Endpoint{s.Internal, s.External} {
 		for _, e := range list {
 			if !seen[e] {
