@@ -2,8 +2,6 @@ package dns_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -25,21 +23,7 @@ func TestServiceThroughAPIServer(t *testing.T) {
 	}
 	srv := servertest.StartWith(t, servertest.Options{NoControllers: true})
 	ctx := context.Background()
-	s, err := skiffdns.New(skiffdns.Config{Client: srv.Client, Addr: "127.0.0.1:0", Upstreams: []string{}, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- s.Run(runCtx) }()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case <-s.Ready():
-	case err := <-done:
-		t.Fatalf("Run: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("dns server not ready")
-	}
+	s := skiffdns.RunTestServer(t, skiffdns.Config{Client: srv.Client, Addr: "127.0.0.1:0", Upstreams: []string{}})
 
 	web, err := srv.Client.CoreV1().Services("default").Create(ctx, &v1.Service{
 		ObjectMeta: metav1.ObjectMeta{Name: "web"},

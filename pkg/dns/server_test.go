@@ -3,8 +3,6 @@ package dns
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -83,27 +81,7 @@ func startServer(t testing.TB, upstreams []string, objs ...*v1.Service) (*Server
 			t.Fatal(err)
 		}
 	}
-	s, err := New(Config{Client: cs, Addr: "127.0.0.1:0", Upstreams: upstreams, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
-	select {
-	case <-s.Ready():
-	case err := <-done:
-		t.Fatalf("Run: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("server not ready")
-	}
-	return s, cs
+	return RunTestServer(t, Config{Client: cs, Addr: "127.0.0.1:0", Upstreams: upstreams}), cs
 }
 
 func query(t testing.TB, net, addr, name string, qtype uint16, edns bool) *dns.Msg {
