@@ -3,8 +3,10 @@ package hostgw
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -55,7 +57,13 @@ func (s *Syncer) Run(ctx context.Context) error {
 		default:
 		}
 	}
-	if _, err := inf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: poke, UpdateFunc: func(_, n any) { poke(n) }, DeleteFunc: poke}); err != nil {
+	// Status heartbeats do not move routes: only updates of what Desired reads wake the loop.
+	onUpdate := func(o, n any) {
+		if routeInputsDiffer(o, n) {
+			poke(n)
+		}
+	}
+	if _, err := inf.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: poke, UpdateFunc: onUpdate, DeleteFunc: poke}); err != nil {
 		return err
 	}
 	f.Start(ctx.Done())
@@ -93,4 +101,16 @@ func (s *Syncer) sync(desired []Route, log *slog.Logger) error {
 	}
 	log.Info("updating pod network routes", "set", len(set), "delete", len(del))
 	return s.Routes.Apply(set, del)
+}
+
+// routeInputsDiffer reports whether an update changed what Desired reads of a Node (pod
+// CIDRs, addresses); anything but two Nodes counts as a change.
+func routeInputsDiffer(o, n any) bool {
+	a, ok1 := o.(*corev1.Node)
+	b, ok2 := n.(*corev1.Node)
+	if !ok1 || !ok2 {
+		return true
+	}
+	return a.Spec.PodCIDR != b.Spec.PodCIDR || !slices.Equal(a.Spec.PodCIDRs, b.Spec.PodCIDRs) ||
+		!slices.Equal(a.Status.Addresses, b.Status.Addresses)
 }
