@@ -4,16 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	v1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
+
+	"skiff/pkg/kubelet/prober"
 )
 
 // runHook runs a postStart or preStop handler of container c (CRI id) in pod: exec through
@@ -43,29 +41,9 @@ func (k *Kubelet) runHook(ctx context.Context, pod *v1.Pod, c *v1.Container, id 
 }
 
 func httpHook(ctx context.Context, c *v1.Container, g *v1.HTTPGetAction, podIP string, timeout time.Duration) error {
-	port, err := resolvePort(g.Port, c)
+	req, err := prober.HTTPGetRequest(ctx, g, podIP, c.Ports, "kube-lifecycle/1.37")
 	if err != nil {
 		return err
-	}
-	host := g.Host
-	if host == "" {
-		host = podIP
-	}
-	scheme := strings.ToLower(string(g.Scheme))
-	if scheme == "" {
-		scheme = "http"
-	}
-	u := url.URL{Scheme: scheme, Host: net.JoinHostPort(host, strconv.Itoa(port)), Path: g.Path}
-	if p, q, ok := strings.Cut(g.Path, "?"); ok {
-		u.Path, u.RawQuery = p, q
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("User-Agent", "kube-lifecycle/1.37")
-	for _, h := range g.HTTPHeaders {
-		req.Header.Add(h.Name, h.Value)
 	}
 	resp, err := (&http.Client{Timeout: timeout}).Do(req)
 	if err != nil {
@@ -77,20 +55,4 @@ func httpHook(ctx context.Context, c *v1.Container, g *v1.HTTPGetAction, podIP s
 		return fmt.Errorf("HTTP lifecycle hook (%s) for Container %q in Pod failed with statuscode: %d", g.Path, c.Name, resp.StatusCode)
 	}
 	return nil
-}
-
-// resolvePort resolves a port number or a named container port.
-func resolvePort(p intstr.IntOrString, c *v1.Container) (int, error) {
-	if p.Type == intstr.Int {
-		return p.IntValue(), nil
-	}
-	for _, cp := range c.Ports {
-		if cp.Name == p.StrVal {
-			return int(cp.ContainerPort), nil
-		}
-	}
-	if n, err := strconv.Atoi(p.StrVal); err == nil {
-		return n, nil
-	}
-	return 0, fmt.Errorf("couldn't find port %q in container %s", p.StrVal, c.Name)
 }

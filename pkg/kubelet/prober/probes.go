@@ -115,11 +115,7 @@ func hostOr(host, podIP string) string {
 // httpProbe is upstream's HTTP prober: 200-399 succeed; redirects are followed on the same
 // host only (a redirect elsewhere counts as success); TLS is not verified.
 func httpProbe(ctx context.Context, g *v1.HTTPGetAction, t target, timeout time.Duration) (Result, string, error) {
-	port, err := resolvePort(g.Port, t.ports)
-	if err != nil {
-		return Unknown, "", err
-	}
-	req, err := newProbeRequest(ctx, g, hostOr(g.Host, t.podIP), port)
+	req, err := HTTPGetRequest(ctx, g, t.podIP, t.ports, UserAgent)
 	if err != nil {
 		return Unknown, "", err
 	}
@@ -135,7 +131,15 @@ func httpProbe(ctx context.Context, g *v1.HTTPGetAction, t target, timeout time.
 	return Failure, fmt.Sprintf("HTTP probe failed with statuscode: %d", resp.StatusCode), nil
 }
 
-func newProbeRequest(ctx context.Context, g *v1.HTTPGetAction, host string, port int) (*http.Request, error) {
+// HTTPGetRequest is the request of httpGet action g (of a probe or a lifecycle hook) of a
+// container with ports: sent to g.Host or podIP, with userAgent and g's headers ("Host" sets
+// the request's host).
+func HTTPGetRequest(ctx context.Context, g *v1.HTTPGetAction, podIP string, ports []v1.ContainerPort, userAgent string) (*http.Request, error) {
+	port, err := resolvePort(g.Port, ports)
+	if err != nil {
+		return nil, err
+	}
+	host := hostOr(g.Host, podIP)
 	scheme := strings.ToLower(string(g.Scheme))
 	if scheme == "" {
 		scheme = "http"
@@ -152,7 +156,7 @@ func newProbeRequest(ctx context.Context, g *v1.HTTPGetAction, host string, port
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("User-Agent", userAgent)
 	req.Header.Set("Accept", "*/*")
 	for _, h := range g.HTTPHeaders {
 		if strings.EqualFold(h.Name, "Host") {
