@@ -137,8 +137,8 @@ func TestCNIConfig(t *testing.T) {
 }
 
 func TestMachineParsers(t *testing.T) {
-	if got := memTotal([]byte("MemTotal:        8000000 kB\nMemFree: 1 kB\n")); got != 8000000*1024 {
-		t.Errorf("memTotal = %d", got)
+	if got, _ := meminfoBytes([]byte("MemTotal:        8000000 kB\nMemFree: 1 kB\n"), "MemTotal:"); got != 8000000*1024 {
+		t.Errorf("meminfoBytes(MemTotal) = %d", got)
 	}
 	if got := osRelease([]byte("NAME=\"Debian\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n"), "PRETTY_NAME"); got != "Debian GNU/Linux 12 (bookworm)" {
 		t.Errorf("osRelease = %q", got)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -25,7 +24,7 @@ type machineFacts struct {
 func readMachineFacts(rootDir string) machineFacts {
 	f := machineFacts{CPUs: runtime.NumCPU()}
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		f.MemoryBytes = memTotal(b)
+		f.MemoryBytes, _ = meminfoBytes(b, "MemTotal:")
 	}
 	var st unix.Statfs_t
 	if unix.Statfs(rootDir, &st) == nil {
@@ -54,19 +53,6 @@ func readTrim(path string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(b))
-}
-
-// memTotal parses MemTotal (kB) from /proc/meminfo into bytes.
-func memTotal(b []byte) int64 {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) >= 2 && f[0] == "MemTotal:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb * 1024
-		}
-	}
-	return 0
 }
 
 // osRelease returns key's (unquoted) value from an os-release file.
