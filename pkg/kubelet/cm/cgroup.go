@@ -57,8 +57,8 @@ func qosDir(class v1.PodQOSClass) string {
 	return strings.ToLower(string(class))
 }
 
-func podRelPath(top string, pod *v1.Pod) string {
-	return filepath.Join(top, qosDir(qos.Class(pod)), podPrefix+string(pod.UID))
+func podRelPath(top string, class v1.PodQOSClass, uid types.UID) string {
+	return filepath.Join(top, qosDir(class), podPrefix+string(uid))
 }
 
 // hierarchies lists the resolved directories of the mounted v1 hierarchies, deduplicated.
@@ -92,15 +92,16 @@ func (m *Manager) EnsurePod(pod *v1.Pod) error {
 	if err != nil {
 		return err
 	}
-	rel := podRelPath(m.top(), pod)
+	class := qos.Class(pod)
+	rel, limits := podRelPath(m.top(), class, pod.UID), podLimits(pod, class)
 	for _, h := range hs {
 		if err := ensureDirs(h, rel); err != nil {
 			return fmt.Errorf("pod %s cgroup: %w", pod.UID, err)
 		}
-		if err := m.ensureQOSLevel(h, pod); err != nil {
+		if err := m.ensureQOSLevel(h, class); err != nil {
 			return err
 		}
-		if err := writeLimits(h, filepath.Join(h, rel), podLimits(pod)); err != nil {
+		if err := writeLimits(h, filepath.Join(h, rel), limits); err != nil {
 			return fmt.Errorf("pod %s cgroup limits: %w", pod.UID, err)
 		}
 	}
@@ -144,17 +145,17 @@ func copyIfEmpty(parent, dir, name string) error {
 }
 
 // ensureQOSLevel gives the besteffort level the minimum cpu.shares, as upstream.
-func (m *Manager) ensureQOSLevel(h string, pod *v1.Pod) error {
-	if qos.Class(pod) != v1.PodQOSBestEffort {
+func (m *Manager) ensureQOSLevel(h string, class v1.PodQOSClass) error {
+	if class != v1.PodQOSBestEffort {
 		return nil
 	}
 	dir := filepath.Join(h, m.top(), qosDir(v1.PodQOSBestEffort))
 	return writeLimits(h, dir, map[string]int64{"cpu.shares": MinShares})
 }
 
-// podLimits are the cgroup files and values of pod's cgroup (upstream ResourceConfigForPod).
-func podLimits(pod *v1.Pod) map[string]int64 {
-	class := qos.Class(pod)
+// podLimits are the cgroup files and values of pod's cgroup, pod being of QoS class
+// (upstream ResourceConfigForPod).
+func podLimits(pod *v1.Pod, class v1.PodQOSClass) map[string]int64 {
 	if class == v1.PodQOSBestEffort {
 		return map[string]int64{"cpu.shares": MinShares}
 	}

@@ -33,7 +33,7 @@ const (
 // PodCgroupParent is the cgroupfs path of pod's cgroup, the CgroupParent of its sandbox:
 // "/kubepods/<guaranteed|burstable|besteffort>/pod<uid>".
 func PodCgroupParent(pod *v1.Pod) string {
-	return "/" + podRelPath(defaultTop, pod)
+	return "/" + podRelPath(defaultTop, qos.Class(pod), pod.UID)
 }
 
 // ContainerResources are the CRI Linux resources of container c of pod: cpu shares from the
