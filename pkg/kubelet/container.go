@@ -126,7 +126,7 @@ func (k *Kubelet) mounts(pod *v1.Pod, c *v1.Container, ips []string, restartCoun
 		out = append(out, &runtimeapi.Mount{ContainerPath: "/etc/hosts", HostPath: hosts})
 	}
 	if c.TerminationMessagePath != "" && !hasMount(out, c.TerminationMessagePath) {
-		path := terminationMessageFile(k.cfg, pod.UID, c.Name, restartCount)
+		path := terminationMessageFile(k.cfg.podsDir(), pod.UID, c.Name, restartCount)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, err
 		}
@@ -149,8 +149,8 @@ func hasMount(ms []*runtimeapi.Mount, path string) bool {
 
 // terminationMessageFile is the host file mounted at a container instance's
 // terminationMessagePath.
-func terminationMessageFile(cfg Config, uid types.UID, name string, restartCount int) string {
-	return filepath.Join(cfg.podsDir(), string(uid), "containers", name, strconv.Itoa(restartCount))
+func terminationMessageFile(podsDir string, uid types.UID, name string, restartCount int) string {
+	return filepath.Join(podsDir, string(uid), "containers", name, strconv.Itoa(restartCount))
 }
 
 func containerSecurity(pod *v1.Pod, c *v1.Container) *runtimeapi.LinuxContainerSecurityContext {

@@ -5,9 +5,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	v1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	runtimeapi "k8s.io/cri-api/pkg/apis/runtime/v1"
 )
 
@@ -21,7 +21,7 @@ const (
 // terminationMessage reads an exited container's message: the file mounted at its
 // terminationMessagePath, or with policy FallbackToLogsOnError and a failure, its log's tail.
 func terminationMessage(podsDir string, st *runtimeapi.ContainerStatus, c *containerState) string {
-	path := filepath.Join(podsDir, st.Labels[LabelPodUID], "containers", c.Name, strconv.Itoa(c.RestartCount))
+	path := terminationMessageFile(podsDir, types.UID(st.Labels[LabelPodUID]), c.Name, c.RestartCount)
 	if msg := readLimited(path, maxMessageBytes); msg != "" {
 		return msg
 	}
