@@ -122,7 +122,7 @@ func skipIfOptional(err error, optional *bool) error {
 // value resolves one env entry; skip is true for an absent optional reference.
 func (b *builder) value(e *v1.EnvVar, c *v1.Container, f Facts) (val string, skip bool, err error) {
 	if e.Value != "" || e.ValueFrom == nil {
-		return Expand(e.Value, mappingFor(b.env.vals)), false, nil
+		return Expand(e.Value, Mapping(b.env.vals)), false, nil
 	}
 	from := e.ValueFrom
 	switch {

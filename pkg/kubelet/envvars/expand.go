@@ -44,8 +44,9 @@ func readVariable(input string) (string, bool, int) {
 	}
 }
 
-// mappingFor looks a name up in vars; an unknown name stays "$(name)".
-func mappingFor(vars map[string]string) func(string) string {
+// Mapping is the mapping for Expand that looks a name up in vars; an unknown name stays
+// "$(name)".
+func Mapping(vars map[string]string) func(string) string {
 	return func(name string) string {
 		if v, ok := vars[name]; ok {
 			return v

@@ -106,21 +106,12 @@ func expandSubPath(expr string, pod *v1.Pod, c *v1.Container) string {
 	for _, e := range c.Env {
 		switch {
 		case e.ValueFrom == nil:
-			vars[e.Name] = envvars.Expand(e.Value, lookup(vars))
+			vars[e.Name] = envvars.Expand(e.Value, envvars.Mapping(vars))
 		case e.ValueFrom.FieldRef != nil:
 			if val, err := envvars.ResolveFieldRef(pod, envvars.Facts{}, e.ValueFrom.FieldRef.FieldPath); err == nil {
 				vars[e.Name] = val
 			}
 		}
 	}
-	return envvars.Expand(expr, lookup(vars))
-}
-
-func lookup(vars map[string]string) func(string) string {
-	return func(name string) string {
-		if v, ok := vars[name]; ok {
-			return v
-		}
-		return "$(" + name + ")"
-	}
+	return envvars.Expand(expr, envvars.Mapping(vars))
 }
