@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-// echoStreamServer stands in for the CRI streaming server: it answers an upgrade with 101
-// and echoes the bytes it receives; it records the path it was asked for.
-func echoStreamServer(t *testing.T) (*httptest.Server, chan string) {
+// newStreamTestServer is a kubelet API server over a host whose pod "web" has container
+// "app", and whose runtime streams to a stand-in for the CRI streaming server: it answers an
+// upgrade with 101 and echoes the bytes it receives; it records the paths it was asked for.
+func newStreamTestServer(t *testing.T) (*fakeHost, *Server, chan string) {
 	paths := make(chan string, 4)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		paths <- r.URL.Path
@@ -27,7 +28,10 @@ func echoStreamServer(t *testing.T) (*httptest.Server, chan string) {
 		io.Copy(conn, buf)
 	}))
 	t.Cleanup(srv.Close)
-	return srv, paths
+	h := newHost()
+	h.logs["app"] = "/dev/null"
+	h.runtime.streamURL = srv.URL
+	return h, newTestServer(t, h, ""), paths
 }
 
 // upgrade sends an upgrade request for path through the kubelet API and checks the echo.
@@ -61,11 +65,7 @@ func upgrade(t *testing.T, s *Server, path string) {
 }
 
 func TestExecProxiesUpgrade(t *testing.T) {
-	h := newHost()
-	h.logs["app"] = "/dev/null"
-	backend, paths := echoStreamServer(t)
-	h.runtime.streamURL = backend.URL
-	s := newTestServer(t, h, "")
+	h, s, paths := newStreamTestServer(t)
 	upgrade(t, s, "/exec/default/web/app?command=sh&command=-c&command=echo+hi&stdin=true&stdout=true&stderr=true&tty=true")
 	if p := <-paths; p != "/exec/tok" {
 		t.Errorf("streaming server got %s", p)
@@ -77,11 +77,7 @@ func TestExecProxiesUpgrade(t *testing.T) {
 }
 
 func TestAttachAndPortForward(t *testing.T) {
-	h := newHost()
-	h.logs["app"] = "/dev/null"
-	backend, paths := echoStreamServer(t)
-	h.runtime.streamURL = backend.URL
-	s := newTestServer(t, h, "")
+	h, s, paths := newStreamTestServer(t)
 	upgrade(t, s, "/attach/default/web/app?stdin=1&stdout=1")
 	if p := <-paths; p != "/attach/tok" {
 		t.Errorf("attach: streaming server got %s", p)
