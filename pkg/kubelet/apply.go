@@ -85,18 +85,11 @@ func (k *Kubelet) sandboxFor(ctx context.Context, pod *v1.Pod, rt *podRuntime, a
 		k.recorder.Eventf(pod, v1.EventTypeWarning, "FailedCreatePodSandBox", "Failed to create pod sandbox: %v", err)
 		return nil, fmt.Errorf("run sandbox: %w", err)
 	}
-	sb := &startedSandbox{ID: resp.PodSandboxId, Config: cfg}
-	st, err := k.rt.PodSandboxStatus(ctx, &runtimeapi.PodSandboxStatusRequest{PodSandboxId: sb.ID})
+	st, err := k.rt.PodSandboxStatus(ctx, &runtimeapi.PodSandboxStatusRequest{PodSandboxId: resp.PodSandboxId})
 	if err != nil {
 		return nil, fmt.Errorf("sandbox status: %w", err)
 	}
-	if n := st.Status.GetNetwork(); n != nil && n.Ip != "" {
-		sb.IPs = append(sb.IPs, n.Ip)
-		for _, ip := range n.AdditionalIps {
-			sb.IPs = append(sb.IPs, ip.Ip)
-		}
-	}
-	return sb, nil
+	return &startedSandbox{ID: resp.PodSandboxId, Config: cfg, IPs: sandboxIPs(st.Status)}, nil
 }
 
 // byID is the container with id, or nil.

@@ -108,17 +108,25 @@ func (o *observer) sandbox(ctx context.Context, sb *runtimeapi.PodSandbox) (*san
 		if err != nil {
 			return nil, fmt.Errorf("sandbox status %s: %w", sb.Id, err)
 		}
-		if n := resp.Status.GetNetwork(); n != nil && n.Ip != "" {
-			st.IPs = append(st.IPs, n.Ip)
-			for _, ip := range n.AdditionalIps {
-				st.IPs = append(st.IPs, ip.Ip)
-			}
-		}
+		st.IPs = sandboxIPs(resp.Status)
 	}
 	o.mu.Lock()
 	o.sandboxes[sb.Id] = st
 	o.mu.Unlock()
 	return st, nil
+}
+
+// sandboxIPs are the IPs of a sandbox's network, primary first (none without a primary IP).
+func sandboxIPs(st *runtimeapi.PodSandboxStatus) []string {
+	n := st.GetNetwork()
+	if n == nil || n.Ip == "" {
+		return nil
+	}
+	ips := []string{n.Ip}
+	for _, ip := range n.AdditionalIps {
+		ips = append(ips, ip.Ip)
+	}
+	return ips
 }
 
 func (o *observer) container(ctx context.Context, c *runtimeapi.Container) (*containerState, error) {
