@@ -81,7 +81,7 @@ func (d *decider) sort(s *discoveryv1.EndpointSlice, byKey map[string]*group) {
 		d.free = append(d.free, s)
 		return
 	}
-	var eps []discoveryv1.Endpoint
+	eps := make([]discoveryv1.Endpoint, 0, min(len(s.Endpoints), d.max))
 	for _, e := range s.Endpoints {
 		if i, ok := d.wanted(g, e); ok && len(eps) < d.max {
 			d.placed[g.eps[i].TargetRef.Name] = true
@@ -113,6 +113,9 @@ func (d *decider) place(g *group) {
 		if !d.placed[e.TargetRef.Name] {
 			rest = append(rest, e)
 		}
+	}
+	if len(rest) == 0 { // every endpoint kept its slice: the common sync
+		return
 	}
 	for _, s := range d.fillOrder(g) {
 		n := min(d.max-len(s.eps), len(rest))

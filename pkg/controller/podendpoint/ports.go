@@ -36,8 +36,16 @@ func Resolve(svc *corev1.Service, pod *corev1.Pod) []Port {
 // Endpoints subset.
 func Key(ports []Port) string {
 	var b strings.Builder
+	b.Grow(32 * len(ports))
 	for _, p := range ports {
-		b.WriteString(p.Name + "/" + strconv.Itoa(int(p.Port)) + "/" + string(p.Protocol) + "/" + p.AppProtocol + ";")
+		b.WriteString(p.Name)
+		b.WriteByte('/')
+		b.WriteString(strconv.Itoa(int(p.Port)))
+		b.WriteByte('/')
+		b.WriteString(string(p.Protocol))
+		b.WriteByte('/')
+		b.WriteString(p.AppProtocol)
+		b.WriteByte(';')
 	}
 	return b.String()
 }
