@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -137,11 +138,7 @@ func (h held) minus(o held) held {
 	diff := func(a, b []string) []string {
 		var out []string
 		for _, x := range a {
-			found := false
-			for _, y := range b {
-				found = found || x == y
-			}
-			if !found {
+			if !slices.Contains(b, x) {
 				out = append(out, x)
 			}
 		}
@@ -230,7 +227,7 @@ func (a *serviceAllocator) allocateIP(ctx context.Context, s *corev1.Service, ha
 	}
 	ip := s.Spec.ClusterIP
 	switch {
-	case ip != "" && contains(had.ips, ip):
+	case ip != "" && slices.Contains(had.ips, ip):
 		return nil
 	case ip != "" && dry:
 		return ipError(s.Name, ip, a.ips.Check(ctx, ip), a.ips.Range())
@@ -289,7 +286,7 @@ func (a *serviceAllocator) allocatePorts(ctx context.Context, s *corev1.Service,
 // port claims the requested node port (0: any free one) unless the Service holds it already.
 func (a *serviceAllocator) port(ctx context.Context, want int32, had held, c *claims, dry bool, path *field.Path) (int32, error) {
 	item := strconv.Itoa(int(want))
-	if want != 0 && (contains(had.ports, item) || contains(c.ports, item)) {
+	if want != 0 && (slices.Contains(had.ports, item) || slices.Contains(c.ports, item)) {
 		return want, nil
 	}
 	var err error
@@ -311,15 +308,6 @@ func (a *serviceAllocator) port(ctx context.Context, want int32, had held, c *cl
 	}
 	n, _ := strconv.Atoi(item)
 	return int32(n), nil
-}
-
-func contains(items []string, x string) bool {
-	for _, it := range items {
-		if it == x {
-			return true
-		}
-	}
-	return false
 }
 
 var serviceGK = schema.GroupKind{Kind: "Service"}
