@@ -5,14 +5,15 @@ import (
 	"net/netip"
 
 	"skiff/pkg/apiserver"
+	"skiff/pkg/controller/nodeipam"
 	"skiff/pkg/ipalloc"
 	"skiff/pkg/join"
 )
 
-// Defaults of the cluster's address ranges (k3s-compatible).
+// Defaults of the cluster's pod address ranges: the node IPAM controller's (k3s-compatible).
 const (
-	DefaultClusterCIDR      = "10.42.0.0/16"
-	DefaultNodeCIDRMaskSize = 24
+	DefaultClusterCIDR      = nodeipam.DefaultClusterCIDR
+	DefaultNodeCIDRMaskSize = nodeipam.DefaultMaskSize
 )
 
 // defaultAddresses defaults and checks the address ranges and the advertise address of cfg.
