@@ -97,3 +97,30 @@ func TestDesired(t *testing.T) {
 		t.Errorf("emptied: %+v (and first must stay untouched)", next)
 	}
 }
+
+func TestSameSubsets(t *testing.T) {
+	base := func() []corev1.EndpointSubset {
+		return []corev1.EndpointSubset{{Addresses: []corev1.EndpointAddress{addr(0, "")}, NotReadyAddresses: []corev1.EndpointAddress{addr(1, "h")}, Ports: httpPort(8080)}}
+	}
+	edits := map[string]func(ss []corev1.EndpointSubset){
+		"ip":          func(ss []corev1.EndpointSubset) { ss[0].Addresses[0].IP = "10.0.0.1" },
+		"hostname":    func(ss []corev1.EndpointSubset) { ss[0].NotReadyAddresses[0].Hostname = "" },
+		"node":        func(ss []corev1.EndpointSubset) { ss[0].Addresses[0].NodeName = nil },
+		"target uid":  func(ss []corev1.EndpointSubset) { ss[0].Addresses[0].TargetRef.UID = "other" },
+		"port":        func(ss []corev1.EndpointSubset) { ss[0].Ports[0].Port = 1 },
+		"appProtocol": func(ss []corev1.EndpointSubset) { ss[0].Ports[0].AppProtocol = ptr.To("h2c") },
+		"moved": func(ss []corev1.EndpointSubset) {
+			ss[0].Addresses, ss[0].NotReadyAddresses = ss[0].NotReadyAddresses, ss[0].Addresses
+		},
+	}
+	if !sameSubsets(base(), base()) || !sameSubsets(nil, []corev1.EndpointSubset{}) {
+		t.Error("equal subsets differ")
+	}
+	for name, edit := range edits {
+		ss := base()
+		edit(ss)
+		if sameSubsets(base(), ss) {
+			t.Errorf("%s: change not seen", name)
+		}
+	}
+}

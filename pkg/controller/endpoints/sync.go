@@ -7,7 +7,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/cache"
@@ -51,7 +50,7 @@ func (c *Controller) sync(ctx context.Context, key string) error {
 func desired(svc *corev1.Service, cur *corev1.Endpoints, eps []podendpoint.Endpoint) *corev1.Endpoints {
 	ss, cut := subsets(eps, MaxAddresses)
 	l := labels(svc)
-	if cur != nil && apiequality.Semantic.DeepEqual(cur.Subsets, ss) && maps.Equal(cur.Labels, l) &&
+	if cur != nil && sameSubsets(cur.Subsets, ss) && maps.Equal(cur.Labels, l) &&
 		(cur.Annotations[overCapacityAnnotation] == truncated) == cut {
 		return nil
 	}
