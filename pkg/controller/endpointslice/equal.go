@@ -3,8 +3,8 @@ package endpointslice
 import (
 	"slices"
 
-	corev1 "k8s.io/api/core/v1"
 	discoveryv1 "k8s.io/api/discovery/v1"
+	"k8s.io/utils/ptr"
 )
 
 // sameEndpoints reports whether a and b list equal endpoints in the same order. It compares
@@ -17,19 +17,11 @@ func sameEndpoints(a, b []discoveryv1.Endpoint) bool {
 
 func sameEndpoint(a, b discoveryv1.Endpoint) bool {
 	return slices.Equal(a.Addresses, b.Addresses) && sameConditions(a.Conditions, b.Conditions) &&
-		samePtr(a.Hostname, b.Hostname) && samePtr(a.NodeName, b.NodeName) && samePtr(a.Zone, b.Zone) &&
-		sameRef(a.TargetRef, b.TargetRef) && len(a.DeprecatedTopology)+len(b.DeprecatedTopology) == 0 &&
+		ptr.Equal(a.Hostname, b.Hostname) && ptr.Equal(a.NodeName, b.NodeName) && ptr.Equal(a.Zone, b.Zone) &&
+		ptr.Equal(a.TargetRef, b.TargetRef) && len(a.DeprecatedTopology)+len(b.DeprecatedTopology) == 0 &&
 		a.Hints == nil && b.Hints == nil
 }
 
 func sameConditions(a, b discoveryv1.EndpointConditions) bool {
-	return samePtr(a.Ready, b.Ready) && samePtr(a.Serving, b.Serving) && samePtr(a.Terminating, b.Terminating)
-}
-
-func sameRef(a, b *corev1.ObjectReference) bool {
-	return a == b || (a != nil && b != nil && *a == *b)
-}
-
-func samePtr[T comparable](a, b *T) bool {
-	return a == b || (a != nil && b != nil && *a == *b)
+	return ptr.Equal(a.Ready, b.Ready) && ptr.Equal(a.Serving, b.Serving) && ptr.Equal(a.Terminating, b.Terminating)
 }
