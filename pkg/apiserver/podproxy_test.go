@@ -91,6 +91,15 @@ func echoUpgrade(w http.ResponseWriter, r *http.Request) {
 	io.Copy(conn, buf)
 }
 
+// startWithKubelet starts an API server, a fake kubelet, its node n1 and the pods p
+// (containers a and b), single (only) and pending (not scheduled) in default.
+func startWithKubelet(t *testing.T) (*servertest.Server, *fakeKubelet) {
+	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
+	k := startFakeKubelet(t, s.DataDir)
+	setupPods(t, s, k)
+	return s, k
+}
+
 func setupPods(t *testing.T, s *servertest.Server, kubelet *fakeKubelet) {
 	ctx := context.Background()
 	port := kubelet.Listener.Addr().(*net.TCPAddr).Port
@@ -119,9 +128,7 @@ func setupPods(t *testing.T, s *servertest.Server, kubelet *fakeKubelet) {
 }
 
 func TestPodLogsProxiedToKubelet(t *testing.T) {
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	k := startFakeKubelet(t, s.DataDir)
-	setupPods(t, s, k)
+	s, k := startWithKubelet(t)
 	ctx := context.Background()
 	tail := int64(2)
 	body, err := s.Client.CoreV1().Pods("default").GetLogs("p", &corev1.PodLogOptions{Container: "a", TailLines: &tail, Follow: true, Timestamps: true}).DoRaw(ctx)
@@ -145,9 +152,7 @@ func TestPodLogsProxiedToKubelet(t *testing.T) {
 }
 
 func TestPodLogErrors(t *testing.T) {
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	k := startFakeKubelet(t, s.DataDir)
-	setupPods(t, s, k)
+	s, _ := startWithKubelet(t)
 	tests := []struct {
 		pod  string
 		opts corev1.PodLogOptions
@@ -178,9 +183,7 @@ func TestPodLogErrors(t *testing.T) {
 }
 
 func TestPodExecUpgradeProxied(t *testing.T) {
-	s := servertest.StartWith(t, servertest.Options{NoControllers: true})
-	k := startFakeKubelet(t, s.DataDir)
-	setupPods(t, s, k)
+	s, k := startWithKubelet(t)
 	for _, sub := range []string{"exec?command=sh&command=-c&container=a&stdin=true&tty=true", "attach?container=b&stdout=true", "portforward?ports=8080"} {
 		t.Run(sub, func(t *testing.T) {
 			conn := dialAPI(t, s.Config)
@@ -201,7 +204,9 @@ func TestPodExecUpgradeProxied(t *testing.T) {
 			}
 		})
 	}
+	k.mu.Lock()
 	calls := strings.Join(k.calls, "\n")
+	k.mu.Unlock()
 	for _, want := range []string{"/exec/default/p/a?command=sh&command=-c&stdin=true&tty=true", "/attach/default/p/b?stdout=true", "/portForward/default/p?ports=8080"} {
 		if !strings.Contains(calls, want) {
 			t.Errorf("kubelet calls %s\nmissing %s", calls, want)
