@@ -54,6 +54,7 @@ func agentCmd() *cobra.Command {
 	f.StringVar(&cfg.RuntimeEndpoint, "container-runtime-endpoint", "", "CRI socket (default: run containerd under the data dir)")
 	f.IntVar(&cfg.MaxPods, "max-pods", 110, "pods this node accepts")
 	f.IntVar(&cfg.KubeletPort, "kubelet-port", 10250, "port of the kubelet HTTPS API")
+	f.StringVar(&cfg.ClusterCIDR, "cluster-cidr", "10.42.0.0/16", "pod network of the cluster (the server's --cluster-cidr): not masqueraded by the proxy")
 	f.StringVar(&cfg.ProxyMode, "proxy-mode", "nftables", "service proxy backend: nftables (falls back to iptables), iptables, or none")
 	dnsFlags(f, &cfg.DNS)
 	f.BoolVarP(&verbose, "verbose", "v", false, "debug logging")
@@ -62,12 +63,12 @@ func agentCmd() *cobra.Command {
 }
 
 // inProcessAgent is the node agent `skiff server` runs unless --disable-agent.
-func inProcessAgent(runtimeEndpoint, proxyMode string, maxPods, kubeletPort int, dns agent.DNSConfig, log *slog.Logger) server.AgentFunc {
+func inProcessAgent(runtimeEndpoint, proxyMode, clusterCIDR string, maxPods, kubeletPort int, dns agent.DNSConfig, log *slog.Logger) server.AgentFunc {
 	return func(ctx context.Context, c server.AgentConfig) error {
 		a, err := agent.New(agent.Config{
 			DataDir: c.DataDir, Kubeconfig: c.Kubeconfig, NodeName: c.NodeName, NodeIP: c.NodeIP,
 			RuntimeEndpoint: runtimeEndpoint, MaxPods: maxPods, KubeletPort: kubeletPort, Log: log,
-			ProxyMode: proxyMode, DNS: dns,
+			ProxyMode: proxyMode, ClusterCIDR: clusterCIDR, DNS: dns,
 		})
 		if err != nil {
 			return err

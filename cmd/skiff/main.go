@@ -52,7 +52,7 @@ func serverCmd() *cobra.Command {
 			cfg.Log = newLogger(verbose)
 			cfg.Version = version.Info()
 			cfg.ClusterDNS = dns.ClusterDNS
-			cfg.Agent = inProcessAgent(runtimeEndpoint, proxyMode, maxPods, kubeletPort, dns, cfg.Log)
+			cfg.Agent = inProcessAgent(runtimeEndpoint, proxyMode, cfg.ClusterCIDR, maxPods, kubeletPort, dns, cfg.Log)
 			s, err := server.New(cfg)
 			if err != nil {
 				return err

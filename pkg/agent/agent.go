@@ -39,6 +39,9 @@ type Config struct {
 	// ProxyMode is the service proxy's backend: "nftables" (default), "iptables", or "none"
 	// (no proxy on this node).
 	ProxyMode string
+	// ClusterCIDR is the pod network of the whole cluster (the server's --cluster-cidr; default
+	// 10.42.0.0/16): the proxy does not masquerade traffic from it.
+	ClusterCIDR string
 	// DNS configures the node-local cluster DNS (pkg/agent/dns.go).
 	DNS DNSConfig
 	Log *slog.Logger

@@ -24,7 +24,7 @@ func (a *Agent) startProxy(ctx context.Context, g *errgroup.Group, client kubern
 	}
 	p, err := proxy.New(proxy.Config{
 		Client: client, NodeName: a.cfg.NodeName, NodeIPs: []string{a.cfg.NodeIP},
-		Mode: a.cfg.ProxyMode, Log: a.cfg.Log,
+		Mode: a.cfg.ProxyMode, ClusterCIDR: a.cfg.ClusterCIDR, Log: a.cfg.Log,
 	})
 	if err != nil {
 		return nil, err
