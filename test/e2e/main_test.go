@@ -8,7 +8,6 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"skiff/pkg/etcd/etcdtest"
 )
 
 // cluster is a running `skiff server`.
@@ -77,13 +78,14 @@ func tail(s string, n int) string {
 	return s
 }
 
+// freePort is a loopback port for a server of the test (etcdtest's rules: below the ephemeral
+// and NodePort ranges, never handed out twice).
 func freePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := etcdtest.Port()
 	if err != nil {
 		panic(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 func startCluster(bin, dir string) (*cluster, error) {

@@ -27,14 +27,15 @@ var (
 // process.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	p, err := freePort()
+	p, err := Port()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
 
-func freePort() (int, error) {
+// Port is FreePort for callers without a test handle (TestMain): same ports, same rules.
+func Port() (int, error) {
 	portsMu.Lock()
 	defer portsMu.Unlock()
 	for range 1000 {
